@@ -1,0 +1,597 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: initializedcheck=False, nonecheck=False
+"""Skip-gram training kernels.
+
+Bounds checks and wraparound are off for the whole module: every index used inside a nogil loop is
+a word id that `KernelModel` / `train_batch` validated against the vocabulary size once, at the
+Python boundary, or a position inside a buffer whose size was checked there too.
+
+Layout of this file (each objective is a sibling sharing the same helpers):
+    helpers           RNG, sigmoid, log-sigmoid, noise sampler
+    objectives        negative sampling, hierarchical softmax, exact softmax: one
+                      `*_train_centre` each, all with the same signature, chosen once per batch
+    batch driver      subsampling, reduced window, learning-rate interpolation (`train_batch`)
+    test entry points one update on given vectors, for the gradient tests
+
+Orientation: the centre word's input vector is the one being predicted *from*, each context word
+is a target (see docs/math.md, "Pairs"). Every pair's update follows docs/math.md.
+"""
+
+import numpy as np
+
+cimport numpy as cnp
+from libc.math cimport exp, expf, log, log1p
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.string cimport memset
+from scipy.linalg.cython_blas cimport saxpy, sdot, sgemv, sger
+
+cnp.import_array()
+
+cdef int ONE = 1
+cdef float ONE_F = 1.0
+cdef float ZERO_F = 0.0
+# Scores are clipped before exp so that a diverging run produces a finite sigmoid; at |x| = 30
+# sigmoid(x) is 1 or 0 to float32 precision, so the clip never changes a healthy update.
+cdef float MAX_SCORE = 30.0
+
+OBJECTIVES = ("ns", "hs", "softmax")
+
+
+# --------------------------------------------------------------------------------------------
+# Shared helpers
+# --------------------------------------------------------------------------------------------
+
+cdef inline uint64_t next_random(uint64_t *state) noexcept nogil:
+    """xorshift64*: tiny state (one word per worker, so no sharing between threads), fast, and
+    good enough for window sizes, subsampling coins and noise draws."""
+    cdef uint64_t x = state[0]
+    x ^= x >> 12
+    x ^= x << 25
+    x ^= x >> 27
+    state[0] = x
+    return x * <uint64_t>2685821657736338717ULL
+
+
+cdef inline float random_unit(uint64_t *state) noexcept nogil:
+    """Uniform float in [0, 1) from the top 24 bits (a float32 mantissa)."""
+    return <float>(next_random(state) >> 40) * <float>(1.0 / 16777216.0)
+
+
+cdef inline uint32_t random_below(uint64_t *state, uint32_t n) noexcept nogil:
+    """Uniform integer in [0, n) by multiply-shift of the top 32 bits (bias below n / 2**32)."""
+    return <uint32_t>(((next_random(state) >> 32) * <uint64_t>n) >> 32)
+
+
+cdef uint64_t seed_state(uint64_t seed) noexcept nogil:
+    """splitmix64 scramble, so that nearby seeds give unrelated, never-zero xorshift states."""
+    cdef uint64_t z = seed + <uint64_t>0x9E3779B97F4A7C15ULL
+    z = (z ^ (z >> 30)) * <uint64_t>0xBF58476D1CE4E5B9ULL
+    z = (z ^ (z >> 27)) * <uint64_t>0x94D049BB133111EBULL
+    z = z ^ (z >> 31)
+    return z if z != 0 else <uint64_t>0x9E3779B97F4A7C15ULL
+
+
+cdef inline float sigmoid(float x) noexcept nogil:
+    if x > MAX_SCORE:
+        x = MAX_SCORE
+    elif x < -MAX_SCORE:
+        x = -MAX_SCORE
+    return 1.0 / (1.0 + expf(-x))
+
+
+cdef inline double neg_log_sigmoid(double x) noexcept nogil:
+    """-log(sigmoid(x)), stable on both sides (softplus of -x)."""
+    if x > 0:
+        return log1p(exp(-x))
+    return -x + log1p(exp(x))
+
+
+cdef inline int32_t draw_noise_word(const Model *m, uint64_t *state) noexcept nogil:
+    """One draw from the noise distribution with Walker's alias method: O(1), exact up to the
+    2**-32 resolution of the stored thresholds."""
+    cdef uint64_t r = next_random(state)
+    cdef uint32_t column = <uint32_t>(((r >> 32) * <uint64_t>m.vocab_size) >> 32)
+    if <uint32_t>(r & 0xFFFFFFFFULL) < m.noise_threshold[column]:
+        return <int32_t>column
+    return m.noise_alias[column]
+
+
+cdef inline double pair_step(const Model *m, float *input_vector, float *output_vector,
+                             float label, float alpha, float *gradient) noexcept nogil:
+    """The shared logistic step of negative sampling and hierarchical softmax (docs/math.md):
+    g = alpha * (label - sigmoid(u . v)); gradient += g u; u += g v. The input vector is left
+    alone (its update is applied once all targets of the pair are done). Returns the pair's
+    loss term -log sigmoid(+-u . v)."""
+    cdef int d = m.dim
+    cdef float score = sdot(&d, input_vector, &ONE, output_vector, &ONE)
+    cdef float g = (label - sigmoid(score)) * alpha
+    saxpy(&d, &g, output_vector, &ONE, gradient, &ONE)
+    saxpy(&d, &g, input_vector, &ONE, output_vector, &ONE)
+    if not m.compute_loss:
+        return 0.0
+    return neg_log_sigmoid(score if label > 0.5 else -score)
+
+
+# --------------------------------------------------------------------------------------------
+# Model and worker state
+# --------------------------------------------------------------------------------------------
+
+cdef struct Model:
+    float *input_vectors        # vocab_size x dim
+    float *output_vectors       # ns/softmax: vocab_size x dim; hs: (vocab_size - 1) x dim
+    int vocab_size
+    int dim
+    int window
+    int negative
+    const float *keep_probability
+    const uint32_t *noise_threshold
+    const int32_t *noise_alias
+    const int64_t *code_offsets  # hs: word w's path is [code_offsets[w], code_offsets[w + 1])
+    const uint8_t *codes
+    const int32_t *points
+    bint compute_loss            # tally losses (never changes the updates)
+
+
+cdef struct Worker:
+    uint64_t rng
+    float *gradient             # dim: the input vector's accumulated update (word2vec's neu1e)
+    float *scratch              # softmax: vocab_size scores / errors
+    int32_t *kept               # the current sentence after subsampling
+    int32_t *contexts           # up to 2 * window context ids of the current centre
+    int32_t *noise              # negative noise draws of the current pair
+    double loss
+    int64_t pairs
+
+
+ctypedef void (*train_centre_fn)(const Model *m, Worker *w, int32_t centre,
+                                 const int32_t *contexts, int n_contexts,
+                                 float alpha) noexcept nogil
+
+
+cdef class KernelModel:
+    """The arrays one training run works on, validated once and held as raw pointers.
+
+    The arrays are shared, not copied: training updates `input_vectors` and `output_vectors` in
+    place. Rebuild a KernelModel whenever any array is replaced (e.g. the vocabulary grew)."""
+
+    cdef Model model
+    cdef readonly str objective
+    cdef train_centre_fn train_centre
+    # Memoryviews keep the arrays alive while the raw pointers in `model` are in use.
+    cdef float[:, ::1] _input
+    cdef float[:, ::1] _output
+    cdef const float[::1] _keep
+    cdef const uint32_t[::1] _threshold
+    cdef const int32_t[::1] _alias
+    cdef const int64_t[::1] _offsets
+    cdef const uint8_t[::1] _codes
+    cdef const int32_t[::1] _points
+
+    def __init__(self, str objective, float[:, ::1] input_vectors, float[:, ::1] output_vectors,
+                 const float[::1] keep_probability, int window, int negative=0,
+                 const uint32_t[::1] noise_threshold=None, const int32_t[::1] noise_alias=None,
+                 const int64_t[::1] code_offsets=None, const uint8_t[::1] codes=None,
+                 const int32_t[::1] points=None, bint compute_loss=False):
+        cdef Py_ssize_t vocab_size = input_vectors.shape[0]
+        if objective not in OBJECTIVES:
+            raise ValueError(f"unknown objective {objective!r}; expected one of {OBJECTIVES}")
+        if vocab_size < 1 or input_vectors.shape[1] < 1:
+            raise ValueError("input_vectors must be a non-empty vocab_size x dim matrix")
+        if keep_probability.shape[0] != vocab_size:
+            raise ValueError("keep_probability must have one entry per word")
+        if window < 1:
+            raise ValueError(f"window must be at least 1, got {window}")
+        if output_vectors.shape[1] != input_vectors.shape[1]:
+            raise ValueError("input and output vectors must have the same dimension")
+        self._input = input_vectors
+        self._output = output_vectors
+        self._keep = keep_probability
+        self.objective = objective
+        self.model.input_vectors = &input_vectors[0, 0]
+        self.model.vocab_size = <int>vocab_size
+        self.model.dim = <int>input_vectors.shape[1]
+        self.model.window = window
+        self.model.negative = negative
+        self.model.keep_probability = &keep_probability[0]
+        self.model.compute_loss = compute_loss
+        if objective == "ns":
+            self._set_negative_sampling(negative, noise_threshold, noise_alias)
+        elif objective == "hs":
+            self._set_hierarchical_softmax(code_offsets, codes, points)
+        else:
+            if output_vectors.shape[0] != vocab_size:
+                raise ValueError("softmax needs one output vector per word")
+            self.train_centre = softmax_train_centre
+        self.model.output_vectors = &output_vectors[0, 0] if output_vectors.shape[0] else NULL
+
+    def _set_negative_sampling(self, int negative, const uint32_t[::1] threshold,
+                               const int32_t[::1] alias):
+        cdef Py_ssize_t vocab_size = self._input.shape[0]
+        if negative < 1:
+            raise ValueError(f"negative sampling needs negative >= 1, got {negative}")
+        if self._output.shape[0] != vocab_size:
+            raise ValueError("negative sampling needs one output vector per word")
+        if threshold is None or alias is None:
+            raise ValueError("negative sampling needs the noise alias table")
+        if threshold.shape[0] != vocab_size or alias.shape[0] != vocab_size:
+            raise ValueError("the noise table must have one entry per word")
+        if np.any(np.asarray(alias) < 0) or np.any(np.asarray(alias) >= vocab_size):
+            raise ValueError("the noise alias table holds ids outside the vocabulary")
+        self._threshold = threshold
+        self._alias = alias
+        self.model.noise_threshold = &threshold[0]
+        self.model.noise_alias = &alias[0]
+        self.train_centre = ns_train_centre
+
+    def _set_hierarchical_softmax(self, const int64_t[::1] offsets, const uint8_t[::1] codes,
+                                  const int32_t[::1] points):
+        cdef Py_ssize_t vocab_size = self._input.shape[0]
+        if offsets is None or codes is None or points is None:
+            raise ValueError("hierarchical softmax needs the Huffman codes and points")
+        if offsets.shape[0] != vocab_size + 1 or codes.shape[0] != points.shape[0]:
+            raise ValueError("inconsistent Huffman code arrays")
+        offs = np.asarray(offsets)
+        if offs[0] != 0 or offs[vocab_size] != codes.shape[0] or np.any(np.diff(offs) < 0):
+            raise ValueError("Huffman code offsets must rise from 0 to len(codes)")
+        if self._output.shape[0] != max(vocab_size - 1, 0):
+            raise ValueError("hierarchical softmax needs vocab_size - 1 inner-node vectors")
+        if codes.shape[0] and (np.min(points) < 0 or np.max(points) >= self._output.shape[0]):
+            raise ValueError("Huffman points outside the inner-node matrix")
+        self._offsets = offsets
+        self._codes = codes
+        self._points = points
+        self.model.code_offsets = &offsets[0]
+        self.model.codes = &codes[0] if codes.shape[0] else NULL
+        self.model.points = &points[0] if points.shape[0] else NULL
+        self.train_centre = hs_train_centre
+
+    @property
+    def dim(self) -> int:
+        return self.model.dim
+
+    @property
+    def vocab_size(self) -> int:
+        return self.model.vocab_size
+
+
+cdef class KernelWorker:
+    """One training thread's private state: its RNG and scratch buffers (never shared, so threads
+    do not contend on them)."""
+
+    cdef Worker worker
+    cdef float[::1] _gradient
+    cdef float[::1] _scratch
+    cdef int32_t[::1] _kept
+    cdef int32_t[::1] _contexts
+    cdef int32_t[::1] _noise
+
+    def __init__(self, KernelModel model, uint64_t seed):
+        cdef Model *m = &model.model
+        self._gradient = np.zeros(m.dim, dtype=np.float32)
+        self._scratch = np.zeros(m.vocab_size if model.objective == "softmax" else 1,
+                                 dtype=np.float32)
+        self._kept = np.zeros(1024, dtype=np.int32)
+        self._contexts = np.zeros(2 * m.window, dtype=np.int32)
+        self._noise = np.zeros(max(m.negative, 1), dtype=np.int32)
+        self.worker.rng = seed_state(seed)
+        self.worker.gradient = &self._gradient[0]
+        self.worker.scratch = &self._scratch[0]
+        self.worker.kept = &self._kept[0]
+        self.worker.contexts = &self._contexts[0]
+        self.worker.noise = &self._noise[0]
+
+    cdef void reserve_sentence(self, Py_ssize_t length):
+        if length > self._kept.shape[0]:
+            self._kept = np.zeros(length, dtype=np.int32)
+            self.worker.kept = &self._kept[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Objectives: one `*_train_centre` each, same signature, chosen once in KernelModel
+# --------------------------------------------------------------------------------------------
+
+cdef double ns_pair(const Model *m, Worker *w, float *input_vector, int32_t target,
+                    const int32_t *noise, int n_noise, float alpha) noexcept nogil:
+    """Negative sampling for one (centre, context) pair (docs/math.md, "Negative sampling")."""
+    cdef int d = m.dim
+    cdef int k
+    cdef double loss
+    memset(w.gradient, 0, d * sizeof(float))
+    loss = pair_step(m, input_vector, m.output_vectors + <int64_t>target * d, 1.0, alpha,
+                     w.gradient)
+    for k in range(n_noise):
+        if noise[k] == target:  # a noise draw of the true context is skipped, as word2vec.c
+            continue
+        loss += pair_step(m, input_vector, m.output_vectors + <int64_t>noise[k] * d, 0.0,
+                          alpha, w.gradient)
+    saxpy(&d, &ONE_F, w.gradient, &ONE, input_vector, &ONE)
+    return loss
+
+
+cdef void ns_train_centre(const Model *m, Worker *w, int32_t centre, const int32_t *contexts,
+                          int n_contexts, float alpha) noexcept nogil:
+    cdef float *input_vector = m.input_vectors + <int64_t>centre * m.dim
+    cdef int i, k
+    for i in range(n_contexts):
+        for k in range(m.negative):
+            w.noise[k] = draw_noise_word(m, &w.rng)
+        w.loss += ns_pair(m, w, input_vector, contexts[i], w.noise, m.negative, alpha)
+    w.pairs += n_contexts
+
+
+cdef double hs_pair(const Model *m, Worker *w, float *input_vector, int32_t target,
+                    float alpha) noexcept nogil:
+    """Hierarchical softmax for one pair: a logistic step at each inner node on the target's
+    Huffman path, label 1 - code bit (docs/math.md, "Hierarchical softmax")."""
+    cdef int d = m.dim
+    cdef int64_t j
+    cdef double loss = 0.0
+    memset(w.gradient, 0, d * sizeof(float))
+    for j in range(m.code_offsets[target], m.code_offsets[target + 1]):
+        loss += pair_step(m, input_vector, m.output_vectors + <int64_t>m.points[j] * d,
+                          1.0 - m.codes[j], alpha, w.gradient)
+    saxpy(&d, &ONE_F, w.gradient, &ONE, input_vector, &ONE)
+    return loss
+
+
+cdef void hs_train_centre(const Model *m, Worker *w, int32_t centre, const int32_t *contexts,
+                          int n_contexts, float alpha) noexcept nogil:
+    cdef float *input_vector = m.input_vectors + <int64_t>centre * m.dim
+    cdef int i
+    for i in range(n_contexts):
+        w.loss += hs_pair(m, w, input_vector, contexts[i], alpha)
+    w.pairs += n_contexts
+
+
+cdef double softmax_window(const Model *m, Worker *w, float *input_vector,
+                           const int32_t *contexts, int n_contexts, float alpha) noexcept nogil:
+    """Exact softmax for one centre and all its contexts (docs/math.md, "Exact softmax").
+
+    The distribution depends only on the centre, so it is computed once per window: scores
+    s = U v (sgemv), error e = n * softmax(s) - sum of one-hots, centre gradient U^T e (sgemv,
+    with the old U), then U -= alpha e v^T (sger) and v -= alpha U^T e. Returns the window's loss
+    n * logsumexp(s) - sum_c s_c."""
+    cdef int d = m.dim
+    cdef int V = m.vocab_size
+    cdef float *scores = w.scratch
+    cdef int k
+    cdef float top, neg_alpha = -alpha
+    cdef double total = 0.0, context_scores = 0.0, log_normaliser
+    cdef float n = <float>n_contexts
+    cdef char transpose = b'T'
+    cdef char no_transpose = b'N'
+    # Row-major U (V x d) is column-major U^T (d x V, leading dimension d) to Fortran BLAS.
+    sgemv(&transpose, &d, &V, &ONE_F, m.output_vectors, &d, input_vector, &ONE, &ZERO_F,
+          scores, &ONE)
+    top = scores[0]
+    for k in range(1, V):
+        if scores[k] > top:
+            top = scores[k]
+    for k in range(n_contexts):
+        context_scores += scores[contexts[k]]
+    for k in range(V):  # subtract the max before exp: no overflow whatever the scores
+        scores[k] = expf(scores[k] - top)
+        total += scores[k]
+    log_normaliser = top + log(total)
+    for k in range(V):
+        scores[k] = <float>(n * scores[k] / total)
+    for k in range(n_contexts):
+        scores[contexts[k]] -= 1.0
+    sgemv(&no_transpose, &d, &V, &ONE_F, m.output_vectors, &d, scores, &ONE, &ZERO_F,
+          w.gradient, &ONE)
+    sger(&d, &V, &neg_alpha, input_vector, &ONE, scores, &ONE, m.output_vectors, &d)
+    saxpy(&d, &neg_alpha, w.gradient, &ONE, input_vector, &ONE)
+    return n_contexts * log_normaliser - context_scores
+
+
+cdef void softmax_train_centre(const Model *m, Worker *w, int32_t centre,
+                               const int32_t *contexts, int n_contexts,
+                               float alpha) noexcept nogil:
+    if n_contexts == 0:
+        return
+    w.loss += softmax_window(m, w, m.input_vectors + <int64_t>centre * m.dim, contexts,
+                             n_contexts, alpha)
+    w.pairs += n_contexts
+
+
+# --------------------------------------------------------------------------------------------
+# Batch driver
+# --------------------------------------------------------------------------------------------
+
+cdef int64_t train_sentence(const Model *m, Worker *w, train_centre_fn train_centre,
+                            const int32_t *words, int length, float alpha) noexcept nogil:
+    """Subsample one sentence, then train every kept word as a centre with a reduced window.
+    Returns how many words were kept."""
+    cdef int i, j, n_kept = 0, n_contexts, reach, start, stop
+    cdef int32_t word
+    for i in range(length):
+        word = words[i]
+        # Discarded words leave the sentence, so the window reaches past them (word2vec.c).
+        if m.keep_probability[word] >= 1.0 or random_unit(&w.rng) < m.keep_probability[word]:
+            w.kept[n_kept] = word
+            n_kept += 1
+    for i in range(n_kept):
+        reach = 1 + <int>random_below(&w.rng, <uint32_t>m.window)
+        start = i - reach if i >= reach else 0
+        stop = i + reach + 1 if i + reach + 1 <= n_kept else n_kept
+        n_contexts = 0
+        for j in range(start, stop):
+            if j != i:
+                w.contexts[n_contexts] = w.kept[j]
+                n_contexts += 1
+        train_centre(m, w, w.kept[i], w.contexts, n_contexts, alpha)
+    return n_kept
+
+
+def train_batch(KernelModel model, KernelWorker worker, const int32_t[::1] words,
+                const int64_t[::1] sentence_ends, float alpha_start, float alpha_end):
+    """Train on one batch of sentences, without the GIL.
+
+    `words` holds the in-vocabulary word ids of the batch's sentences back to back; sentence s is
+    words[sentence_ends[s - 1]:sentence_ends[s]]. The learning rate moves linearly from
+    `alpha_start` to `alpha_end` across the batch, sentence by sentence.
+
+    Returns (kept_words, pairs, loss): words trained after subsampling, (centre, context) pairs
+    trained, and the float64 sum of their losses.
+    """
+    cdef Model *m = &model.model
+    cdef Worker *w = &worker.worker
+    cdef Py_ssize_t n_words = words.shape[0], n_sentences = sentence_ends.shape[0]
+    cdef Py_ssize_t s
+    cdef int64_t begin = 0, end, kept = 0, longest = 0
+    cdef float alpha
+    cdef train_centre_fn train_centre = model.train_centre
+    if n_words == 0:
+        return 0, 0, 0.0
+    ids = np.asarray(words)
+    if ids.min() < 0 or ids.max() >= m.vocab_size:
+        raise ValueError("word ids outside the vocabulary")
+    ends = np.asarray(sentence_ends)
+    if n_sentences == 0 or ends[n_sentences - 1] != n_words or ends[0] < 0 or np.any(np.diff(ends) < 0):
+        raise ValueError("sentence_ends must rise to len(words)")
+    longest = max(int(ends[0]), int(np.max(np.diff(ends))) if n_sentences > 1 else 0)
+    if longest > 2**31 - 1:
+        raise ValueError("a sentence is longer than 2**31 - 1 words")
+    worker.reserve_sentence(longest)
+    w.loss = 0.0
+    w.pairs = 0
+    with nogil:
+        for s in range(n_sentences):
+            end = sentence_ends[s]
+            alpha = alpha_start + (alpha_end - alpha_start) * (<float>begin / <float>n_words)
+            kept += train_sentence(m, w, train_centre, &words[begin], <int>(end - begin), alpha)
+            begin = end
+    return kept, w.pairs, w.loss
+
+
+# --------------------------------------------------------------------------------------------
+# Samplers built once per vocabulary
+# --------------------------------------------------------------------------------------------
+
+def build_alias_table(const double[::1] weights):
+    """Walker/Vose alias table for sampling index i with probability weights[i] / sum(weights).
+
+    Returns (threshold uint32[V], alias int32[V]): draw a column c uniformly and a 32-bit coin r;
+    the sample is c if r < threshold[c], else alias[c]."""
+    cdef Py_ssize_t n = weights.shape[0], i, n_small = 0, n_large = 0, small, large
+    if n == 0:
+        raise ValueError("cannot build a noise table for an empty vocabulary")
+    w = np.asarray(weights, dtype=np.float64)
+    if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+        raise ValueError("noise weights must be finite, non-negative and not all zero")
+    cdef double[::1] scaled = w * (n / w.sum())
+    cdef double[::1] probability = np.ones(n, dtype=np.float64)
+    cdef int32_t[::1] alias = np.arange(n, dtype=np.int32)
+    cdef int64_t[::1] small_stack = np.empty(n, dtype=np.int64)
+    cdef int64_t[::1] large_stack = np.empty(n, dtype=np.int64)
+    with nogil:
+        for i in range(n):
+            if scaled[i] < 1.0:
+                small_stack[n_small] = i
+                n_small += 1
+            else:
+                large_stack[n_large] = i
+                n_large += 1
+        while n_small > 0 and n_large > 0:
+            n_small -= 1
+            small = small_stack[n_small]
+            large = large_stack[n_large - 1]
+            probability[small] = scaled[small]
+            alias[small] = <int32_t>large
+            scaled[large] = (scaled[large] + scaled[small]) - 1.0
+            if scaled[large] < 1.0:
+                n_large -= 1
+                small_stack[n_small] = large
+                n_small += 1
+        # Whatever is left holds probability 1 up to rounding: it always samples itself.
+    threshold = np.minimum(np.floor(np.asarray(probability) * 4294967296.0), 4294967295.0)
+    return threshold.astype(np.uint32), np.asarray(alias)
+
+
+def draw_noise(KernelModel model, uint64_t seed, Py_ssize_t n):
+    """`n` draws from the model's noise distribution (exposed to test the sampler)."""
+    if model.objective != "ns":
+        raise ValueError("the model has no noise distribution (objective is not 'ns')")
+    cdef uint64_t state = seed_state(seed)
+    out = np.empty(n, dtype=np.int32)
+    cdef int32_t[::1] draws = out
+    cdef Py_ssize_t i
+    with nogil:
+        for i in range(n):
+            draws[i] = draw_noise_word(&model.model, &state)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Test entry points: one update on given vectors, through the same code as training
+# --------------------------------------------------------------------------------------------
+
+def sgns_update(float[::1] input_vector, float[:, ::1] output_vectors, int target,
+                const int32_t[::1] negatives, float alpha) -> float:
+    """One negative-sampling step for the pair (input_vector, target) with the given noise words,
+    updating `input_vector` and rows of `output_vectors` in place. Returns the pair's loss before
+    the step."""
+    cdef Model m
+    cdef Worker w
+    _check_update_args(input_vector, output_vectors, [target], negatives)
+    gradient = np.zeros(input_vector.shape[0], dtype=np.float32)
+    _fill_test_state(&m, &w, input_vector, output_vectors, gradient)
+    cdef const int32_t *noise = &negatives[0] if negatives.shape[0] else NULL
+    return ns_pair(&m, &w, &input_vector[0], target, noise, <int>negatives.shape[0], alpha)
+
+
+def hs_update(float[::1] input_vector, float[:, ::1] inner_vectors, const uint8_t[::1] code,
+              const int32_t[::1] points, float alpha) -> float:
+    """One hierarchical-softmax step towards the word with Huffman `code` along inner nodes
+    `points`, updating in place. Returns the pair's loss before the step."""
+    cdef Model m
+    cdef Worker w
+    if code.shape[0] != points.shape[0] or code.shape[0] == 0:
+        raise ValueError("code and points must be non-empty and of equal length")
+    _check_update_args(input_vector, inner_vectors, points, None)
+    offsets = np.array([0, code.shape[0]], dtype=np.int64)
+    cdef const int64_t[::1] offsets_view = offsets
+    gradient = np.zeros(input_vector.shape[0], dtype=np.float32)
+    _fill_test_state(&m, &w, input_vector, inner_vectors, gradient)
+    m.code_offsets = &offsets_view[0]
+    m.codes = &code[0]
+    m.points = &points[0]
+    return hs_pair(&m, &w, &input_vector[0], 0, alpha)
+
+
+def softmax_update(float[::1] input_vector, float[:, ::1] output_vectors,
+                   const int32_t[::1] contexts, float alpha) -> float:
+    """One exact-softmax step for a centre (input_vector) and its context words, updating in
+    place. Returns the window's loss before the step."""
+    cdef Model m
+    cdef Worker w
+    if contexts.shape[0] == 0:
+        raise ValueError("contexts must not be empty")
+    _check_update_args(input_vector, output_vectors, contexts, None)
+    gradient = np.zeros(input_vector.shape[0], dtype=np.float32)
+    scratch = np.zeros(output_vectors.shape[0], dtype=np.float32)
+    cdef float[::1] scratch_view = scratch
+    _fill_test_state(&m, &w, input_vector, output_vectors, gradient)
+    w.scratch = &scratch_view[0]
+    return softmax_window(&m, &w, &input_vector[0], &contexts[0], <int>contexts.shape[0],
+                          alpha)
+
+
+def _check_update_args(float[::1] input_vector, float[:, ::1] output_vectors, rows, negatives):
+    if output_vectors.shape[1] != input_vector.shape[0]:
+        raise ValueError("input_vector and output_vectors must have the same dimension")
+    for ids in (rows, negatives):
+        ids = np.asarray(ids if ids is not None else [], dtype=np.int64)
+        if ids.size and (ids.min() < 0 or ids.max() >= output_vectors.shape[0]):
+            raise ValueError("row ids outside output_vectors")
+
+
+cdef void _fill_test_state(Model *m, Worker *w, float[::1] input_vector,
+                           float[:, ::1] output_vectors, float[::1] gradient):
+    memset(m, 0, sizeof(Model))
+    memset(w, 0, sizeof(Worker))
+    m.dim = <int>input_vector.shape[0]
+    m.vocab_size = <int>output_vectors.shape[0]
+    m.output_vectors = &output_vectors[0, 0]
+    m.compute_loss = True
+    w.gradient = &gradient[0]

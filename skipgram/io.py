@@ -1,0 +1,232 @@
+"""The skipgram file format: named arrays plus JSON metadata, with no pickle anywhere.
+
+Layout (all integers little-endian):
+
+    offset 0   8 bytes   magic b"SKIPGRAM"
+    offset 8   8 bytes   header length H (uint64)
+    offset 16  32 bytes  BLAKE2b-256 digest of the header bytes
+    offset 48  H bytes   header: UTF-8 JSON {"format_version", "kind", "metadata", "arrays"}
+    then       arrays, each starting on a 64-byte boundary, raw C-order bytes
+
+Each array entry in the header gives its dtype (from a short allow-list), shape, offset, byte
+size and BLAKE2b-256 digest. Loading parses JSON and raw numbers only, so it can never run code;
+every size is checked against the file before anything is allocated, and the digests catch
+corruption. Arrays can be memory-mapped (copy-on-write) instead of read. Saving is atomic: a
+temporary file in the same directory is written, flushed, fsynced and renamed over the target.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MAGIC = b"SKIPGRAM"
+FORMAT_VERSION = 1
+ALIGNMENT = 64
+_PREAMBLE = len(MAGIC) + 8 + 32
+_MAX_HEADER = 1 << 24  # 16 MiB of JSON is far more than any real header needs
+# Only plain numeric dtypes: an object dtype would need pickle to load.
+ALLOWED_DTYPES = frozenset({"<f4", "<f8", "<i4", "<i8", "<u1", "<u4", "|u1"})
+
+
+class ModelFormatError(ValueError):
+    """A file is not a valid skipgram file: wrong kind, malformed, truncated or corrupted."""
+
+
+def _digest(data: bytes | memoryview | np.ndarray) -> str:
+    return hashlib.blake2b(memoryview(data).cast("B"), digest_size=32).hexdigest()
+
+
+def _aligned(offset: int) -> int:
+    return -(-offset // ALIGNMENT) * ALIGNMENT
+
+
+def save_arrays(
+    path: str | os.PathLike[str],
+    kind: str,
+    arrays: Mapping[str, np.ndarray],
+    metadata: Mapping[str, Any],
+) -> None:
+    """Write `arrays` and JSON-serialisable `metadata` to `path` atomically."""
+    contiguous = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
+    entries: dict[str, dict[str, Any]] = {}
+    for name, array in contiguous.items():
+        dtype = array.dtype.newbyteorder("<") if array.dtype.byteorder == ">" else array.dtype
+        if dtype.str not in ALLOWED_DTYPES:
+            raise TypeError(f"array {name!r} has dtype {array.dtype}, which cannot be saved")
+        contiguous[name] = array.astype(dtype, copy=False)
+        entries[name] = {"dtype": dtype.str, "shape": list(array.shape), "nbytes": array.nbytes,
+                         "blake2b": _digest(contiguous[name])}  # fmt: skip
+    # Offsets depend on the header's length, which depends on the offsets' digits: iterate
+    # until the layout is stable (at most a couple of rounds).
+    header = b""
+    for _ in range(8):
+        offset = _aligned(_PREAMBLE + len(header))
+        for entry in entries.values():
+            entry["offset"] = offset
+            offset = _aligned(offset + entry["nbytes"])
+        document = {"format_version": FORMAT_VERSION, "kind": kind,
+                    "metadata": dict(metadata), "arrays": entries}  # fmt: skip
+        new_header = json.dumps(document, allow_nan=False).encode()
+        if new_header == header:
+            break
+        header = new_header
+    target = Path(path)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(MAGIC + len(header).to_bytes(8, "little"))
+            out.write(bytes.fromhex(_digest(header)) + header)
+            for name, entry in entries.items():
+                out.write(b"\0" * (entry["offset"] - out.tell()))
+                out.write(memoryview(contiguous[name]).cast("B"))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    _fsync_directory(target.parent)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable (POSIX only; a no-op where directories can't be opened)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def load_arrays(
+    path: str | os.PathLike[str], kind: str, *, mmap: bool = False, verify: bool = True
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Read a file written by `save_arrays` with the given `kind`.
+
+    Returns (arrays, metadata). With `mmap=True` arrays are copy-on-write memory maps: pages load
+    on first touch and writes never reach the file. `verify=False` skips the array digests (the
+    header is always verified), which avoids reading every page of a large mapped model."""
+    path = Path(path)
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        preamble = f.read(_PREAMBLE)
+        if len(preamble) < _PREAMBLE or preamble[: len(MAGIC)] != MAGIC:
+            raise ModelFormatError(f"{path} is not a skipgram file (no SKIPGRAM magic number)")
+        header_length = int.from_bytes(preamble[8:16], "little")
+        if header_length > min(_MAX_HEADER, size - _PREAMBLE):
+            raise ModelFormatError(f"{path}: header length {header_length} exceeds the file")
+        header = f.read(header_length)
+        if _digest(header) != preamble[16:48].hex():
+            raise ModelFormatError(f"{path}: header checksum mismatch, the file is corrupted")
+        document = _parse_header(path, header, kind)
+        entries = _check_layout(path, document["arrays"], _PREAMBLE + header_length, size)
+        arrays: dict[str, np.ndarray] = {}
+        for name, (dtype, shape, offset, digest) in entries.items():
+            if mmap and np.prod(shape) > 0:
+                array = np.memmap(path, dtype=dtype, mode="c", offset=offset, shape=shape)
+            else:
+                f.seek(offset)
+                array = np.empty(shape, dtype=dtype)
+                if f.readinto(memoryview(array).cast("B")) != array.nbytes:
+                    raise ModelFormatError(f"{path}: array {name!r} is truncated")
+            if verify and _digest(array) != digest:
+                raise ModelFormatError(f"{path}: array {name!r} checksum mismatch (corrupted)")
+            arrays[name] = array
+    return arrays, document["metadata"]
+
+
+def _parse_header(path: Path, header: bytes, kind: str) -> dict[str, Any]:
+    try:
+        document = json.loads(header.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelFormatError(f"{path}: header is not valid JSON ({error})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("arrays"), dict):
+        raise ModelFormatError(f"{path}: header lacks the array table")
+    if document.get("format_version") != FORMAT_VERSION:
+        raise ModelFormatError(
+            f"{path}: format version {document.get('format_version')!r} is not supported "
+            f"(this skipgram reads version {FORMAT_VERSION})"
+        )
+    if document.get("kind") != kind:
+        raise ModelFormatError(
+            f"{path} holds {document.get('kind')!r}, not {kind!r}"
+            + (" — load it with KeyedVectors.load" if document.get("kind") == "keyed_vectors"
+               else "")
+        )  # fmt: skip
+    if not isinstance(document.get("metadata"), dict):
+        raise ModelFormatError(f"{path}: header metadata must be a JSON object")
+    return document
+
+
+def _check_layout(
+    path: Path, table: dict[str, Any], data_start: int, size: int
+) -> dict[str, tuple[np.dtype, tuple[int, ...], int, str]]:
+    """Validate every array entry against the file before anything is allocated."""
+    entries = {}
+    end_of_previous = data_start
+    for name, entry in sorted(table.items(), key=lambda item: _offset_of(path, item)):
+        if not isinstance(entry, dict) or entry.get("dtype") not in ALLOWED_DTYPES:
+            raise ModelFormatError(f"{path}: array {name!r} has a missing or unsupported dtype")
+        shape = entry.get("shape")
+        if not isinstance(shape, list) or not all(
+            type(n) is int and 0 <= n < 2**48 for n in shape
+        ):
+            raise ModelFormatError(f"{path}: array {name!r} has an invalid shape {shape!r}")
+        dtype = np.dtype(entry["dtype"])
+        nbytes = dtype.itemsize * int(np.prod(shape, dtype=object))
+        offset = entry["offset"]
+        if entry.get("nbytes") != nbytes or offset < end_of_previous or offset + nbytes > size:
+            raise ModelFormatError(
+                f"{path}: array {name!r} ({nbytes} bytes at offset {offset}) does not fit the "
+                f"{size}-byte file; it is truncated or corrupted"
+            )
+        if not isinstance(entry.get("blake2b"), str):
+            raise ModelFormatError(f"{path}: array {name!r} has no checksum")
+        entries[name] = (dtype, tuple(shape), offset, entry["blake2b"])
+        end_of_previous = offset + nbytes
+    return entries
+
+
+def _offset_of(path: Path, item: tuple[str, Any]) -> int:
+    entry = item[1]
+    offset = entry.get("offset") if isinstance(entry, dict) else None
+    if type(offset) is not int:
+        raise ModelFormatError(f"{path}: array {item[0]!r} has no valid offset")
+    return offset
+
+
+def encode_words(words: list[str]) -> dict[str, np.ndarray]:
+    """Words as one UTF-8 byte blob plus end offsets (no object arrays, so no pickle)."""
+    encoded = [w.encode("utf-8") for w in words]
+    ends = np.cumsum([len(b) for b in encoded], dtype=np.int64)
+    return {"word_bytes": np.frombuffer(b"".join(encoded), dtype=np.uint8),
+            "word_ends": ends}  # fmt: skip
+
+
+def decode_words(arrays: Mapping[str, np.ndarray], path: str | os.PathLike[str]) -> list[str]:
+    """Inverse of `encode_words`, validating the offsets."""
+    try:
+        blob = np.asarray(arrays["word_bytes"]).tobytes()
+        ends = np.asarray(arrays["word_ends"], dtype=np.int64)
+    except KeyError as missing:
+        raise ModelFormatError(f"{path}: missing array {missing}") from None
+    if ends.ndim != 1 or (ends.size and (ends[-1] != len(blob) or np.any(np.diff(ends) < 0)
+                                         or ends[0] < 0)):  # fmt: skip
+        raise ModelFormatError(f"{path}: word offsets are inconsistent")
+    starts = np.concatenate([[0], ends[:-1]]) if ends.size else ends
+    try:
+        return [blob[s:e].decode("utf-8") for s, e in zip(starts.tolist(), ends.tolist())]
+    except UnicodeDecodeError as error:
+        raise ModelFormatError(f"{path}: a word is not valid UTF-8 ({error})") from None

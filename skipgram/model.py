@@ -1,0 +1,279 @@
+"""`SkipGram`: the trainer. It holds the parameters, the vocabulary and the two weight matrices,
+and orchestrates epochs; the kernel does the arithmetic and `KeyedVectors` answers queries."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import numpy as np
+
+from skipgram._inner import OBJECTIVES, KernelModel, KernelWorker
+from skipgram.batching import DEFAULT_BATCH_WORDS, iter_batches
+from skipgram.corpus import check_sentences, is_one_shot
+from skipgram.io import ModelFormatError, decode_words, encode_words, load_arrays, save_arrays
+from skipgram.keyedvectors import KeyedVectors
+from skipgram.training import EpochStats, LearningRate, run_epoch
+from skipgram.vocab import Vocabulary
+
+logger = logging.getLogger(__name__)
+
+MODEL_KIND = "skipgram_model"
+Corpus = Iterable[Sequence[str]]
+
+
+@dataclass
+class Parameters:
+    """Every training hyper-parameter, validated once (see the README's parameter table)."""
+
+    vector_size: int = 100
+    window: int = 5
+    min_count: int = 5
+    max_vocab_size: int | None = None
+    sample: float = 1e-3
+    objective: str = "ns"
+    negative: int = 5
+    ns_exponent: float = 0.75
+    alpha: float = 0.025
+    min_alpha: float = 1e-4
+    epochs: int = 5
+    workers: int = 0  # 0: one per CPU core
+    seed: int = 1
+    batch_words: int = DEFAULT_BATCH_WORDS
+
+    def __post_init__(self) -> None:
+        if self.workers == 0:
+            self.workers = os.cpu_count() or 1
+        positive_ints = ("vector_size", "window", "min_count", "epochs", "workers", "batch_words")
+        for name in positive_ints:
+            _require(_is_int(getattr(self, name)) and getattr(self, name) >= 1,
+                     f"{name} must be a positive integer, got {getattr(self, name)!r}")  # fmt: skip
+        _require(self.max_vocab_size is None or (_is_int(self.max_vocab_size)
+                                                 and self.max_vocab_size >= 1),
+                 f"max_vocab_size must be None or a positive integer, got {self.max_vocab_size!r}")
+        _require(self.objective in OBJECTIVES,
+                 f"objective must be one of {', '.join(map(repr, OBJECTIVES))}, "
+                 f"got {self.objective!r}")  # fmt: skip
+        _require(_is_int(self.negative) and (self.negative >= 1 or self.objective != "ns"),
+                 f"negative sampling needs negative >= 1, got {self.negative!r}")
+        _require(_is_int(self.seed), f"seed must be an integer, got {self.seed!r}")
+        for name in ("sample", "ns_exponent", "alpha", "min_alpha"):
+            _require(isinstance(getattr(self, name), (int, float))
+                     and math.isfinite(getattr(self, name)),
+                     f"{name} must be a finite number, got {getattr(self, name)!r}")
+        _require(self.sample >= 0, f"sample must be >= 0 (0 disables), got {self.sample}")
+        _require(self.alpha > 0, f"alpha must be positive, got {self.alpha}")
+        _require(0 <= self.min_alpha <= self.alpha,
+                 f"min_alpha must be in [0, alpha], got {self.min_alpha}")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
+
+
+class SkipGram:
+    """A skip-gram word2vec model.
+
+    `SkipGram(corpus, **params)` builds the vocabulary from `corpus` (one streaming pass) and
+    remembers it, so `SkipGram(corpus).train()` trains in one expression. `SkipGram(**params)`
+    followed by `build_vocab(corpus)` and `train(corpus)` is the two-step form.
+
+    Args:
+        sentences: a restartable iterable of sentences, each a list of str tokens, e.g.
+            `LineSentence(path)`. Optional.
+        **params: see `Parameters` (vector_size, window, min_count, max_vocab_size, sample,
+            objective, negative, ns_exponent, alpha, min_alpha, epochs, workers, seed,
+            batch_words).
+    """
+
+    def __init__(self, sentences: Corpus | None = None, **params: Any) -> None:
+        known = {f.name for f in fields(Parameters)}
+        unknown = sorted(set(params) - known)
+        if unknown:
+            raise TypeError(f"unknown parameter(s) {', '.join(unknown)}; "
+                            f"valid ones are {', '.join(sorted(known))}")  # fmt: skip
+        self.params = Parameters(**params)
+        self.vocab: Vocabulary | None = None
+        self.wv: KeyedVectors | None = None
+        self.output_vectors: np.ndarray | None = None
+        self.corpus: Corpus | None = None
+        self.epochs_trained = 0
+        self.loss_history: list[float] = []
+        self.last_epoch: EpochStats | None = None
+        if sentences is not None:
+            self.build_vocab(sentences)
+
+    # ---- vocabulary ------------------------------------------------------------------------
+
+    def build_vocab(self, sentences: Corpus) -> SkipGram:
+        """Count the corpus, keep words with `min_count` occurrences and initialise the vectors.
+        The corpus is remembered for `train()`."""
+        check_sentences(sentences)
+        p = self.params
+        self.vocab = Vocabulary.build(sentences, p.min_count, p.max_vocab_size)
+        self.corpus = sentences
+        rng = np.random.default_rng(p.seed)
+        # word2vec's initialisation: inputs uniform in [-0.5, 0.5) / d, outputs zero.
+        vectors = (rng.random((len(self.vocab), p.vector_size), dtype=np.float32) - 0.5)
+        vectors /= p.vector_size
+        self.wv = KeyedVectors(self.vocab.words, vectors, self.vocab.counts)
+        rows = len(self.vocab) - 1 if p.objective == "hs" else len(self.vocab)
+        self.output_vectors = np.zeros((rows, p.vector_size), dtype=np.float32)
+        self.epochs_trained = 0
+        self.loss_history = []
+        return self
+
+    # ---- training --------------------------------------------------------------------------
+
+    def train(
+        self,
+        corpus: Corpus | None = None,
+        epochs: int | None = None,
+        *,
+        total_words: int | None = None,
+        compute_loss: bool = False,
+    ) -> SkipGram:
+        """Train for `epochs` passes (default: the `epochs` parameter) over `corpus` (default:
+        the corpus the vocabulary was built from). Returns the model.
+
+        The learning rate falls linearly from `alpha` to `min_alpha` over this call's epochs.
+        For a corpus other than the vocabulary's, `total_words` (raw tokens per pass) sets the
+        schedule; without it, the corpus is counted once first. With `compute_loss`, the mean
+        loss per (centre, context) pair of each epoch is appended to `loss_history` (the
+        tallies are float64 per thread; computing the loss never changes the vectors)."""
+        if self.vocab is None or self.wv is None or self.output_vectors is None:
+            raise RuntimeError("build the vocabulary first: SkipGram(corpus) or "
+                               "model.build_vocab(corpus)")  # fmt: skip
+        corpus, total_words = self._training_corpus(corpus, total_words)
+        epochs = self.params.epochs if epochs is None else epochs
+        _require(_is_int(epochs) and epochs >= 1, f"epochs must be a positive integer, got {epochs!r}")
+        p = self.params
+        kernel = self._kernel(compute_loss)
+        workers = [KernelWorker(kernel, _worker_seed(p.seed, self.epochs_trained, i))
+                   for i in range(p.workers)]  # fmt: skip
+        schedule = LearningRate(p.alpha, p.min_alpha, total_words * epochs)
+        try:
+            for epoch in range(epochs):
+                stats = run_epoch(kernel, workers,
+                                  iter_batches(corpus, self.vocab.index, p.batch_words),
+                                  schedule, words_done=epoch * total_words)  # fmt: skip
+                self._finish_epoch(stats, epoch, epochs, compute_loss)
+        finally:
+            self.wv.invalidate_norms()  # vectors changed, even if training was interrupted
+        return self
+
+    def _training_corpus(self, corpus: Corpus | None, total_words: int | None) -> tuple[Corpus, int]:
+        if corpus is None:
+            if self.corpus is None:
+                raise ValueError("this model has no corpus attached (it was loaded from a file); "
+                                 "pass one: model.train(LineSentence(path))")  # fmt: skip
+            corpus = self.corpus
+        check_sentences(corpus)
+        if is_one_shot(corpus):
+            raise TypeError(
+                "the corpus is a one-shot iterator (e.g. a generator): it can be read only once, "
+                "but training reads it once per epoch (and build_vocab already read it). Pass a "
+                "restartable iterable: a list of sentences, LineSentence(path), or a class whose "
+                "__iter__ opens the data afresh"
+            )
+        if total_words is None:
+            if corpus is self.corpus:
+                total_words = self.vocab.total_words
+            else:
+                logger.info("counting the corpus to set the learning-rate schedule "
+                            "(pass total_words= to skip this pass)")  # fmt: skip
+                total_words = sum(len(s) for s in corpus)
+        _require(_is_int(total_words) and total_words >= 1,
+                 f"total_words must be a positive integer, got {total_words!r}")
+        return corpus, int(total_words)
+
+    def _kernel(self, compute_loss: bool) -> KernelModel:
+        p = self.params
+        keep = self.vocab.keep_probability(p.sample)
+        arrays: dict[str, Any] = {}
+        if p.objective == "ns":
+            arrays["noise_threshold"], arrays["noise_alias"] = self.vocab.noise_table(p.ns_exponent)
+        elif p.objective == "hs":
+            tree = self.vocab.huffman_tree()
+            arrays.update(code_offsets=tree.offsets, codes=tree.codes, points=tree.points)
+        return KernelModel(p.objective, self.wv.vectors, self.output_vectors, keep, p.window,
+                           p.negative, compute_loss=compute_loss, **arrays)  # fmt: skip
+
+    def _finish_epoch(self, stats: EpochStats, epoch: int, epochs: int, compute_loss: bool) -> None:
+        if stats.raw_words == 0:
+            raise ValueError("an epoch read no sentences: the corpus was empty on this pass")
+        self.epochs_trained += 1
+        self.last_epoch = stats
+        if compute_loss:
+            self.loss_history.append(stats.mean_loss)
+        logger.info("epoch %d/%d: %d raw words (%d kept) in %.1fs, %.0f words/s, loss %s",
+                    epoch + 1, epochs, stats.raw_words, stats.kept_words, stats.seconds,
+                    stats.words_per_second,
+                    f"{stats.mean_loss:.4f}" if compute_loss else "not computed")  # fmt: skip
+
+    # ---- queries (delegated to the vectors) ------------------------------------------------
+
+    def most_similar(self, *args: Any, **kwargs: Any) -> list[tuple[str, float]] | np.ndarray:
+        """Same as `model.wv.most_similar`."""
+        if self.wv is None:
+            raise RuntimeError("the model has no vectors yet: build the vocabulary and train")
+        return self.wv.most_similar(*args, **kwargs)
+
+    # ---- persistence -----------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Save parameters, vocabulary with counts, and both weight matrices in one file (no
+        pickle; written atomically). The remembered corpus is not saved."""
+        if self.vocab is None:
+            raise RuntimeError("nothing to save: the model has no vocabulary yet")
+        metadata = {
+            "params": asdict(self.params),
+            "total_words": self.vocab.total_words,
+            "total_sentences": self.vocab.total_sentences,
+            "epochs_trained": self.epochs_trained,
+            "loss_history": [x if math.isfinite(x) else None for x in self.loss_history],
+        }
+        arrays = {**encode_words(self.vocab.words), "counts": self.vocab.counts,
+                  "vectors": self.wv.vectors, "output_vectors": self.output_vectors}  # fmt: skip
+        save_arrays(path, MODEL_KIND, arrays, metadata)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], mmap: bool = False) -> SkipGram:
+        """Load a model saved with `save`; it can answer queries and train further (pass the
+        corpus to `train`). `mmap=True` maps the matrices copy-on-write instead of reading them:
+        the file is never modified, and pages are read only when touched."""
+        arrays, metadata = load_arrays(path, MODEL_KIND, mmap=mmap)
+        try:
+            model = cls(**metadata["params"])
+            words = decode_words(arrays, path)
+            model.vocab = Vocabulary(words, arrays["counts"], int(metadata["total_words"]),
+                                     int(metadata["total_sentences"]))  # fmt: skip
+            model.wv = KeyedVectors._from_arrays(arrays, path)
+            model.output_vectors = arrays["output_vectors"]
+            model.epochs_trained = int(metadata["epochs_trained"])
+            model.loss_history = [math.nan if x is None else float(x)
+                                  for x in metadata["loss_history"]]  # fmt: skip
+        except (KeyError, TypeError, ValueError) as error:
+            if isinstance(error, ModelFormatError):
+                raise
+            raise ModelFormatError(f"{path}: invalid model contents ({error!r})") from None
+        expected_rows = len(words) - 1 if model.params.objective == "hs" else len(words)
+        if model.output_vectors.shape != (expected_rows, model.params.vector_size) or \
+                model.wv.vector_size != model.params.vector_size:  # fmt: skip
+            raise ModelFormatError(f"{path}: matrix shapes do not match the parameters")
+        return model
+
+
+def _worker_seed(seed: int, epochs_trained: int, worker: int) -> int:
+    """Distinct, reproducible RNG streams per worker and per `train()` call (the kernel scrambles
+    the value, so a simple combination is enough)."""
+    return (seed * 1_000_003 + epochs_trained * 7919 + worker) % 2**64

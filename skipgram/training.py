@@ -1,0 +1,159 @@
+"""One training epoch across worker threads.
+
+The calling thread produces batches (reading and mapping sentences needs the GIL); `workers`
+threads each run the compiled kernel on whole batches with the GIL released, so they train in
+parallel. Each thread keeps its own float64 tallies, summed only at the end of the epoch: no
+counter is shared between threads, so none is lost or contended.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from skipgram._inner import KernelModel, KernelWorker, train_batch
+from skipgram.batching import Batch
+
+logger = logging.getLogger(__name__)
+
+# How long the producer waits on a full queue before checking whether a worker failed.
+_POLL_SECONDS = 0.1
+
+
+@dataclass
+class LearningRate:
+    """Linear decay from `start` to `end` over `total_words` raw tokens (docs/math.md)."""
+
+    start: float
+    end: float
+    total_words: int
+
+    def at(self, words_done: int) -> float:
+        progress = min(words_done / max(self.total_words, 1), 1.0)
+        return self.start - (self.start - self.end) * progress
+
+
+@dataclass
+class EpochStats:
+    """What one epoch did. `loss` is a float64 sum over `pairs` (centre, context) pairs."""
+
+    raw_words: int = 0
+    kept_words: int = 0
+    pairs: int = 0
+    loss: float = 0.0
+    seconds: float = 0.0
+
+    def add(self, other: EpochStats) -> None:
+        self.raw_words += other.raw_words
+        self.kept_words += other.kept_words
+        self.pairs += other.pairs
+        self.loss += other.loss
+
+    @property
+    def mean_loss(self) -> float:
+        """Mean loss per trained pair (NaN when no pair was trained)."""
+        return self.loss / self.pairs if self.pairs else float("nan")
+
+    @property
+    def words_per_second(self) -> float:
+        return self.raw_words / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class _Job:
+    batch: Batch
+    alpha_start: float
+    alpha_end: float
+
+
+ProgressHook = Callable[[int, float], None]  # (raw words trained so far this epoch, alpha)
+
+
+def run_epoch(
+    kernel: KernelModel,
+    workers: list[KernelWorker],
+    batches: Iterable[Batch],
+    schedule: LearningRate,
+    words_done: int,
+    on_progress: ProgressHook | None = None,
+) -> EpochStats:
+    """Train on every batch once. `words_done` is the raw tokens trained before this epoch (the
+    learning rate continues from there). Interrupting (Ctrl-C) or a failing worker stops every
+    thread before the exception propagates, so the vectors are left consistent."""
+    jobs: queue.Queue[_Job | None] = queue.Queue(maxsize=2 * len(workers))
+    tallies = [EpochStats() for _ in workers]
+    failures: list[BaseException] = []
+    stop = threading.Event()
+
+    def work(worker: KernelWorker, tally: EpochStats) -> None:
+        try:
+            while not stop.is_set():
+                job = jobs.get()
+                if job is None:
+                    return
+                kept, pairs, loss = train_batch(kernel, worker, job.batch.words,
+                                                job.batch.sentence_ends, job.alpha_start,
+                                                job.alpha_end)  # fmt: skip
+                tally.raw_words += job.batch.raw_words
+                tally.kept_words += kept
+                tally.pairs += pairs
+                tally.loss += loss
+        except BaseException as error:  # handed to the producer, re-raised in the caller
+            failures.append(error)
+            stop.set()
+
+    threads = [threading.Thread(target=work, args=(w, t), daemon=True, name=f"skipgram-{i}")
+               for i, (w, t) in enumerate(zip(workers, tallies))]  # fmt: skip
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    produced = words_done
+    try:
+        for batch in batches:
+            job = _Job(batch, schedule.at(produced), schedule.at(produced + batch.raw_words))
+            produced += batch.raw_words
+            if not _put(jobs, job, stop):
+                break
+            if on_progress is not None:
+                on_progress(sum(t.raw_words for t in tallies), job.alpha_end)
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        _finish(jobs, threads, stop)
+    if failures:
+        raise failures[0]
+    total = EpochStats(seconds=time.perf_counter() - started)
+    for tally in tallies:
+        total.add(tally)
+    return total
+
+
+def _put(jobs: queue.Queue, job: _Job, stop: threading.Event) -> bool:
+    """Queue a job unless the epoch is stopping; False once it is."""
+    while not stop.is_set():
+        try:
+            jobs.put(job, timeout=_POLL_SECONDS)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _finish(jobs: queue.Queue, threads: list[threading.Thread], stop: threading.Event) -> None:
+    """Tell every worker to finish and wait for them. On a stop, queued jobs are dropped so
+    workers exit after their current batch (a batch takes milliseconds)."""
+    if stop.is_set():
+        while True:
+            try:
+                jobs.get_nowait()
+            except queue.Empty:
+                break
+    for _ in threads:
+        jobs.put(None)
+    for thread in threads:
+        thread.join()

@@ -1,0 +1,195 @@
+"""The vocabulary: word counts and everything derived from them.
+
+It owns counting, pruning, the ordering of words (most frequent first), the subsampling keep
+probabilities, the noise distribution for negative sampling and the Huffman tree for hierarchical
+softmax, so that the trainer never recomputes any of them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from skipgram._inner import build_alias_table
+from skipgram.corpus import iter_checked
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class HuffmanTree:
+    """Binary codes and inner-node paths, root first, for hierarchical softmax.
+
+    Word w's path is `codes[offsets[w]:offsets[w + 1]]` (the branch taken at each inner node,
+    0 = left) along inner nodes `points[offsets[w]:offsets[w + 1]]` (rows of the inner-node
+    matrix, root first)."""
+
+    offsets: np.ndarray  # int64, vocab_size + 1
+    codes: np.ndarray  # uint8
+    points: np.ndarray  # int32
+
+
+@dataclass
+class Vocabulary:
+    """Words sorted by descending count, with the corpus statistics gathered while counting.
+
+    `total_words` is the number of raw tokens in one pass over the corpus, including the words
+    that `min_count` dropped: the learning-rate schedule is measured in raw tokens."""
+
+    words: list[str]
+    counts: np.ndarray  # int64, descending
+    total_words: int
+    total_sentences: int
+    index: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.counts = np.asarray(self.counts, dtype=np.int64)
+        if len(self.words) != len(self.counts):
+            raise ValueError("words and counts must have the same length")
+        self.index = {word: i for i, word in enumerate(self.words)}
+        if len(self.index) != len(self.words):
+            raise ValueError("the vocabulary holds a word twice")
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @classmethod
+    def build(
+        cls,
+        sentences: Iterable[Sequence[str]],
+        min_count: int = 5,
+        max_vocab_size: int | None = None,
+    ) -> Vocabulary:
+        """Count the words of `sentences` in one streaming pass and keep those seen at least
+        `min_count` times.
+
+        With `max_vocab_size`, the running count table is pruned whenever it grows past that
+        many distinct words (rare words are dropped, with a rising threshold, exactly like
+        word2vec.c), which bounds memory on huge corpora at the price of undercounting words
+        that were pruned before they became frequent."""
+        counts: Counter[str] = Counter()
+        total_words = total_sentences = 0
+        prune_below = 1
+        for sentence in iter_checked(sentences):
+            counts.update(sentence)
+            total_words += len(sentence)
+            total_sentences += 1
+            if max_vocab_size is not None and len(counts) > max_vocab_size:
+                counts = Counter({w: c for w, c in counts.items() if c > prune_below})
+                prune_below += 1
+        if total_words == 0:
+            raise ValueError(
+                f"the corpus is empty ({total_sentences} sentences, 0 words): "
+                "nothing to build a vocabulary from"
+            )
+        return cls.from_counts(counts, min_count, total_words, total_sentences)
+
+    @classmethod
+    def from_counts(
+        cls, counts: dict[str, int], min_count: int, total_words: int, total_sentences: int
+    ) -> Vocabulary:
+        """Keep the words counted at least `min_count` times, most frequent first (ties keep
+        the order in which the words were first seen)."""
+        kept = [(w, c) for w, c in counts.items() if c >= min_count]
+        if not kept:
+            top = max(counts.values(), default=0)
+            raise ValueError(
+                f"no word reaches min_count={min_count}: the corpus has {len(counts)} distinct "
+                f"words and {total_words} tokens, the most frequent word occurs {top} times; "
+                "lower min_count or train on more text"
+            )
+        kept.sort(key=lambda item: -item[1])
+        logger.info(
+            "vocabulary: %d of %d distinct words have count >= %d (%.1f%% of %d tokens)",
+            len(kept), len(counts), min_count,
+            100.0 * sum(c for _, c in kept) / max(total_words, 1), total_words,
+        )  # fmt: skip
+        return cls(
+            words=[w for w, _ in kept],
+            counts=np.array([c for _, c in kept], dtype=np.int64),
+            total_words=total_words,
+            total_sentences=total_sentences,
+        )
+
+    @property
+    def retained_words(self) -> int:
+        """Tokens of one corpus pass that are in the vocabulary."""
+        return int(self.counts.sum())
+
+    def keep_probability(self, sample: float) -> np.ndarray:
+        """Probability of keeping each occurrence of each word under frequent-word subsampling
+        with threshold `sample` (0 disables it).
+
+        Uses word2vec.c's and gensim's variant, keep = (sqrt(f / t) + 1) * t / f with f the
+        word's share of the retained tokens, for parity with them (docs/math.md)."""
+        if sample <= 0:
+            return np.ones(len(self), dtype=np.float32)
+        frequency = self.counts / self.retained_words
+        keep = (np.sqrt(frequency / sample) + 1.0) * sample / frequency
+        return np.minimum(keep, 1.0).astype(np.float32)
+
+    def noise_table(self, exponent: float = 0.75) -> tuple[np.ndarray, np.ndarray]:
+        """Alias table (threshold uint32, alias int32) of the noise distribution
+        P(w) ~ count(w) ** exponent, for negative sampling."""
+        return build_alias_table(np.power(self.counts.astype(np.float64), exponent))
+
+    def huffman_tree(self) -> HuffmanTree:
+        """Huffman tree over the counts, built in O(V log V) time."""
+        return build_huffman_tree(self.counts)
+
+
+def build_huffman_tree(counts: np.ndarray) -> HuffmanTree:
+    """Huffman codes for `counts` sorted in descending order.
+
+    Uses the two-queue construction: leaves in ascending order and inner nodes in creation order
+    are both sorted queues, so each merge takes the two smallest fronts with no heap. Inner node
+    k (0-based, creation order) is row k of the inner-node matrix; the root is row V - 2."""
+    vocab_size = len(counts)
+    if vocab_size < 2:
+        # One word needs no decision: an empty path (it is always the prediction).
+        return HuffmanTree(np.zeros(vocab_size + 1, np.int64), np.zeros(0, np.uint8),
+                           np.zeros(0, np.int32))  # fmt: skip
+    # Nodes 0..V-1 are leaves (word ids), V..2V-2 are inner nodes (row = node - V).
+    weight = np.concatenate([counts.astype(np.int64), np.zeros(vocab_size - 1, np.int64)])
+    parent = np.zeros(2 * vocab_size - 1, dtype=np.int64)
+    branch = np.zeros(2 * vocab_size - 1, dtype=np.uint8)
+    leaf = vocab_size - 1  # next leaf, walking from the rarest word
+    inner = vocab_size  # next inner node to merge
+    for new in range(vocab_size, 2 * vocab_size - 1):
+        picked = []
+        for _ in range(2):
+            if leaf >= 0 and (inner >= new or weight[leaf] <= weight[inner]):
+                picked.append(leaf)
+                leaf -= 1
+            else:
+                picked.append(inner)
+                inner += 1
+        weight[new] = weight[picked[0]] + weight[picked[1]]
+        parent[picked[0]], parent[picked[1]] = new, new
+        branch[picked[1]] = 1
+    # Walk every leaf up to the root at once, one level per step; step j of word w (counted
+    # from its leaf) lands at position depth[w] - 1 - j of its root-first path.
+    root = 2 * vocab_size - 2
+    node = np.arange(vocab_size)
+    depth = np.zeros(vocab_size, dtype=np.int64)
+    steps: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    while True:
+        active = np.flatnonzero(node != root)
+        if active.size == 0:
+            break
+        steps.append((active, branch[node[active]], parent[node[active]] - vocab_size))
+        node[active] = parent[node[active]]
+        depth[active] += 1
+    offsets = np.zeros(vocab_size + 1, dtype=np.int64)
+    np.cumsum(depth, out=offsets[1:])
+    codes = np.empty(offsets[-1], dtype=np.uint8)
+    points = np.empty(offsets[-1], dtype=np.int32)
+    for j, (words, bits, inner_rows) in enumerate(steps):
+        position = offsets[words] + depth[words] - 1 - j
+        codes[position] = bits
+        points[position] = inner_rows
+    return HuffmanTree(offsets, codes, points)
