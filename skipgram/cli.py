@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
                                 ("--negative", int, 5), ("--objective", str, "ns"),
                                 ("--min-count", int, 5), ("--sample", float, 1e-3),
                                 ("--epochs", int, 5), ("--workers", int, 0),
-                                ("--alpha", float, 0.025), ("--min-alpha", float, 1e-4),
+                                ("--alpha", float, None), ("--min-alpha", float, 1e-4),
                                 ("--seed", int, 1)):  # fmt: skip
         train.add_argument(flag, type=kind, default=default)
     train.set_defaults(run=_train)

@@ -23,6 +23,9 @@ from skipgram.vocab import Vocabulary
 logger = logging.getLogger(__name__)
 
 MODEL_KIND = "skipgram_model"
+# Starting learning rates: word2vec's 0.025 for the sampled objectives; the exact softmax, whose
+# updates spread over the whole output matrix, learns markedly faster at 0.1 (docs/benchmarks.md).
+DEFAULT_ALPHA = {"ns": 0.025, "hs": 0.025, "softmax": 0.1}
 Corpus = Iterable[Sequence[str]]
 
 
@@ -38,7 +41,7 @@ class Parameters:
     objective: str = "ns"
     negative: int = 5
     ns_exponent: float = 0.75
-    alpha: float = 0.025
+    alpha: float | None = None  # None: DEFAULT_ALPHA of the objective
     min_alpha: float = 1e-4
     epochs: int = 5
     workers: int = 0  # 0: one per CPU core
@@ -46,6 +49,8 @@ class Parameters:
     batch_words: int = DEFAULT_BATCH_WORDS
 
     def __post_init__(self) -> None:
+        if self.alpha is None:
+            self.alpha = DEFAULT_ALPHA.get(self.objective, DEFAULT_ALPHA["ns"])
         if self.workers == 0:
             self.workers = os.cpu_count() or 1
         positive_ints = ("vector_size", "window", "min_count", "epochs", "workers", "batch_words")
