@@ -1,8 +1,8 @@
 """skipgram: fast, safe skip-gram (word2vec) training with compiled kernels.
 
-    from skipgram import SkipGram, LineSentence
-    model = SkipGram(LineSentence("corpus.txt.gz"), vector_size=100).train()
-    model.most_similar("king")
+from skipgram import SkipGram, LineSentence
+model = SkipGram(LineSentence("corpus.txt.gz"), vector_size=100).train()
+model.most_similar("king")
 """
 
 from skipgram.corpus import LineSentence, PathLineSentences, Text8Corpus

@@ -24,8 +24,10 @@ DEMO_QUERIES = ("king", "god", "water", "program", "hacker", "unix")
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(message)s")  # fmt: skip
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+    )
     try:
         return args.run(args)
     except (OSError, ValueError, TypeError, KeyError, ModelFormatError) as error:
@@ -35,8 +37,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="skipgram", description="Train and query skip-gram "
-                                     "word vectors.")  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="skipgram", description="Train and query skip-gram word vectors."
+    )
     parser.add_argument("--quiet", action="store_true", help="only print results and errors")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -46,15 +49,23 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_demo)
 
     train = commands.add_parser("train", help="train a model on a corpus file or directory")
-    train.add_argument("corpus", help="text file (.gz/.bz2 ok) or directory of files, "
-                       "one sentence per line")  # fmt: skip
+    train.add_argument(
+        "corpus", help="text file (.gz/.bz2 ok) or directory of files, one sentence per line"
+    )
     train.add_argument("--output", required=True, help="where to save the model")
-    for flag, kind, default in (("--vector-size", int, 100), ("--window", int, 5),
-                                ("--negative", int, 5), ("--objective", str, "ns"),
-                                ("--min-count", int, 5), ("--sample", float, 1e-3),
-                                ("--epochs", int, 5), ("--workers", int, 0),
-                                ("--alpha", float, None), ("--min-alpha", float, 1e-4),
-                                ("--seed", int, 1)):  # fmt: skip
+    for flag, kind, default in (
+        ("--vector-size", int, 100),
+        ("--window", int, 5),
+        ("--negative", int, 5),
+        ("--objective", str, "ns"),
+        ("--min-count", int, 5),
+        ("--sample", float, 1e-3),
+        ("--epochs", int, 5),
+        ("--workers", int, 0),
+        ("--alpha", float, None),
+        ("--min-alpha", float, 1e-4),
+        ("--seed", int, 1),
+    ):
         train.add_argument(flag, type=kind, default=default)
     train.set_defaults(run=_train)
 
@@ -70,11 +81,19 @@ def _demo(args: argparse.Namespace) -> int:
     corpus_path = resources.files("skipgram") / "data" / "demo.txt.gz"
     with resources.as_file(corpus_path) as path:
         started = time.perf_counter()
-        model = SkipGram(LineSentence(path), vector_size=100, window=5, min_count=5,
-                         epochs=args.epochs, workers=args.workers).train()  # fmt: skip
+        model = SkipGram(
+            LineSentence(path),
+            vector_size=100,
+            window=5,
+            min_count=5,
+            epochs=args.epochs,
+            workers=args.workers,
+        ).train()
         seconds = time.perf_counter() - started
-    print(f"trained on {model.vocab.total_words:,} words ({len(model.vocab):,} in the vocabulary)"
-          f" in {seconds:.1f}s with {model.params.workers} worker(s)\n")  # fmt: skip
+    print(
+        f"trained on {model.vocab.total_words:,} words ({len(model.vocab):,} in the vocabulary)"
+        f" in {seconds:.1f}s with {model.params.workers} worker(s)\n"
+    )
     for word in DEMO_QUERIES:
         if word in model.wv:
             neighbours = ", ".join(f"{w} {s:.2f}" for w, s in model.most_similar(word, topn=6))
@@ -85,10 +104,20 @@ def _demo(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     source = Path(args.corpus)
     corpus = PathLineSentences(source) if source.is_dir() else LineSentence(args.corpus)
-    model = SkipGram(corpus, vector_size=args.vector_size, window=args.window,
-                     negative=args.negative, objective=args.objective, min_count=args.min_count,
-                     sample=args.sample, epochs=args.epochs, workers=args.workers,
-                     alpha=args.alpha, min_alpha=args.min_alpha, seed=args.seed)  # fmt: skip
+    model = SkipGram(
+        corpus,
+        vector_size=args.vector_size,
+        window=args.window,
+        negative=args.negative,
+        objective=args.objective,
+        min_count=args.min_count,
+        sample=args.sample,
+        epochs=args.epochs,
+        workers=args.workers,
+        alpha=args.alpha,
+        min_alpha=args.min_alpha,
+        seed=args.seed,
+    )
     model.train()
     model.save(args.output)
     print(f"saved {len(model.vocab):,} word vectors to {os.fspath(args.output)}")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -40,8 +40,14 @@ class ModelFormatError(ValueError):
     """A file is not a valid skipgram file: wrong kind, malformed, truncated or corrupted."""
 
 
-def _digest(data: bytes | memoryview | np.ndarray) -> str:
-    return hashlib.blake2b(memoryview(data).cast("B"), digest_size=32).hexdigest()
+def _digest(data: bytes | np.ndarray) -> str:
+    return hashlib.blake2b(_raw(data), digest_size=32).hexdigest()
+
+
+def _raw(data: bytes | np.ndarray) -> bytes | np.ndarray:
+    """The bytes of a C-contiguous array as a flat uint8 view (no copy). memoryview.cast("B")
+    cannot do this for arrays with a zero in their shape, so empty arrays go through numpy."""
+    return data.reshape(-1).view(np.uint8) if isinstance(data, np.ndarray) else data
 
 
 def _aligned(offset: int) -> int:
@@ -55,15 +61,19 @@ def save_arrays(
     metadata: Mapping[str, Any],
 ) -> None:
     """Write `arrays` and JSON-serialisable `metadata` to `path` atomically."""
-    contiguous = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
+    contiguous = {name: np.asarray(a, order="C") for name, a in arrays.items()}
     entries: dict[str, dict[str, Any]] = {}
     for name, array in contiguous.items():
         dtype = array.dtype.newbyteorder("<") if array.dtype.byteorder == ">" else array.dtype
         if dtype.str not in ALLOWED_DTYPES:
             raise TypeError(f"array {name!r} has dtype {array.dtype}, which cannot be saved")
         contiguous[name] = array.astype(dtype, copy=False)
-        entries[name] = {"dtype": dtype.str, "shape": list(array.shape), "nbytes": array.nbytes,
-                         "blake2b": _digest(contiguous[name])}  # fmt: skip
+        entries[name] = {
+            "dtype": dtype.str,
+            "shape": list(array.shape),
+            "nbytes": array.nbytes,
+            "blake2b": _digest(contiguous[name]),
+        }
     # Offsets depend on the header's length, which depends on the offsets' digits: iterate
     # until the layout is stable (at most a couple of rounds).
     header = b""
@@ -72,21 +82,25 @@ def save_arrays(
         for entry in entries.values():
             entry["offset"] = offset
             offset = _aligned(offset + entry["nbytes"])
-        document = {"format_version": FORMAT_VERSION, "kind": kind,
-                    "metadata": dict(metadata), "arrays": entries}  # fmt: skip
+        document = {
+            "format_version": FORMAT_VERSION,
+            "kind": kind,
+            "metadata": dict(metadata),
+            "arrays": entries,
+        }
         new_header = json.dumps(document, allow_nan=False).encode()
         if new_header == header:
             break
         header = new_header
     target = Path(path)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, temp_name = _create_temp(target)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(MAGIC + len(header).to_bytes(8, "little"))
             out.write(bytes.fromhex(_digest(header)) + header)
             for name, entry in entries.items():
                 out.write(b"\0" * (entry["offset"] - out.tell()))
-                out.write(memoryview(contiguous[name]).cast("B"))
+                out.write(_raw(contiguous[name]))
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp_name, target)
@@ -94,6 +108,19 @@ def save_arrays(
         Path(temp_name).unlink(missing_ok=True)
         raise
     _fsync_directory(target.parent)
+
+
+def _create_temp(target: Path) -> tuple[int, str]:
+    """A new empty file next to `target`. Unlike tempfile.mkstemp (always mode 0600) it is
+    created with mode 0666 minus the umask, like any file opened for writing, so the saved file
+    gets the usual permissions."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        name = str(target.parent / f".{target.name}.{secrets.token_hex(8)}.tmp")
+        try:
+            return os.open(name, flags, 0o666), name
+        except FileExistsError:  # pragma: no cover - a 64-bit random name collided
+            continue
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -133,13 +160,18 @@ def load_arrays(
         document = _parse_header(path, header, kind)
         entries = _check_layout(path, document["arrays"], _PREAMBLE + header_length, size)
         arrays: dict[str, np.ndarray] = {}
+        end_of_previous = _PREAMBLE + header_length
         for name, (dtype, shape, offset, digest) in entries.items():
+            f.seek(end_of_previous)
+            if any(f.read(offset - end_of_previous)):
+                raise ModelFormatError(f"{path}: non-zero padding before array {name!r}")
+            end_of_previous = offset + dtype.itemsize * int(np.prod(shape))
             if mmap and np.prod(shape) > 0:
                 array = np.memmap(path, dtype=dtype, mode="c", offset=offset, shape=shape)
             else:
                 f.seek(offset)
                 array = np.empty(shape, dtype=dtype)
-                if f.readinto(memoryview(array).cast("B")) != array.nbytes:
+                if f.readinto(_raw(array)) != array.nbytes:
                     raise ModelFormatError(f"{path}: array {name!r} is truncated")
             if verify and _digest(array) != digest:
                 raise ModelFormatError(f"{path}: array {name!r} checksum mismatch (corrupted)")
@@ -150,7 +182,7 @@ def load_arrays(
 def _parse_header(path: Path, header: bytes, kind: str) -> dict[str, Any]:
     try:
         document = json.loads(header.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (ValueError, RecursionError) as error:  # bad UTF-8/JSON, huge ints, deep nesting
         raise ModelFormatError(f"{path}: header is not valid JSON ({error})") from None
     if not isinstance(document, dict) or not isinstance(document.get("arrays"), dict):
         raise ModelFormatError(f"{path}: header lacks the array table")
@@ -160,11 +192,14 @@ def _parse_header(path: Path, header: bytes, kind: str) -> dict[str, Any]:
             f"(this skipgram reads version {FORMAT_VERSION})"
         )
     if document.get("kind") != kind:
+        hints = {
+            "keyed_vectors": " — load it with KeyedVectors.load",
+            "skipgram_model": " — load it with SkipGram.load (its vectors are model.wv)",
+        }
         raise ModelFormatError(
             f"{path} holds {document.get('kind')!r}, not {kind!r}"
-            + (" — load it with KeyedVectors.load" if document.get("kind") == "keyed_vectors"
-               else "")
-        )  # fmt: skip
+            + hints.get(document.get("kind"), "")
+        )
     if not isinstance(document.get("metadata"), dict):
         raise ModelFormatError(f"{path}: header metadata must be a JSON object")
     return document
@@ -177,17 +212,25 @@ def _check_layout(
     entries = {}
     end_of_previous = data_start
     for name, entry in sorted(table.items(), key=lambda item: _offset_of(path, item)):
-        if not isinstance(entry, dict) or entry.get("dtype") not in ALLOWED_DTYPES:
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("dtype"), str)
+            or entry["dtype"] not in ALLOWED_DTYPES
+        ):
             raise ModelFormatError(f"{path}: array {name!r} has a missing or unsupported dtype")
         shape = entry.get("shape")
-        if not isinstance(shape, list) or not all(
-            type(n) is int and 0 <= n < 2**48 for n in shape
-        ):
+        if not isinstance(shape, list) or not all(type(n) is int and 0 <= n < 2**48 for n in shape):
             raise ModelFormatError(f"{path}: array {name!r} has an invalid shape {shape!r}")
         dtype = np.dtype(entry["dtype"])
         nbytes = dtype.itemsize * int(np.prod(shape, dtype=object))
         offset = entry["offset"]
-        if entry.get("nbytes") != nbytes or offset < end_of_previous or offset + nbytes > size:
+        # The writer's layout is canonical (each array at the next 64-byte boundary), so any
+        # other offset is corruption, and no byte of the file goes unchecked.
+        if (
+            entry.get("nbytes") != nbytes
+            or offset != _aligned(end_of_previous)
+            or offset + nbytes > size
+        ):
             raise ModelFormatError(
                 f"{path}: array {name!r} ({nbytes} bytes at offset {offset}) does not fit the "
                 f"{size}-byte file; it is truncated or corrupted"
@@ -196,6 +239,8 @@ def _check_layout(
             raise ModelFormatError(f"{path}: array {name!r} has no checksum")
         entries[name] = (dtype, tuple(shape), offset, entry["blake2b"])
         end_of_previous = offset + nbytes
+    if end_of_previous != size:
+        raise ModelFormatError(f"{path}: {size - end_of_previous} unexpected bytes after the data")
     return entries
 
 
@@ -211,8 +256,7 @@ def encode_words(words: list[str]) -> dict[str, np.ndarray]:
     """Words as one UTF-8 byte blob plus end offsets (no object arrays, so no pickle)."""
     encoded = [w.encode("utf-8") for w in words]
     ends = np.cumsum([len(b) for b in encoded], dtype=np.int64)
-    return {"word_bytes": np.frombuffer(b"".join(encoded), dtype=np.uint8),
-            "word_ends": ends}  # fmt: skip
+    return {"word_bytes": np.frombuffer(b"".join(encoded), dtype=np.uint8), "word_ends": ends}
 
 
 def decode_words(arrays: Mapping[str, np.ndarray], path: str | os.PathLike[str]) -> list[str]:
@@ -222,11 +266,14 @@ def decode_words(arrays: Mapping[str, np.ndarray], path: str | os.PathLike[str])
         ends = np.asarray(arrays["word_ends"], dtype=np.int64)
     except KeyError as missing:
         raise ModelFormatError(f"{path}: missing array {missing}") from None
-    if ends.ndim != 1 or (ends.size and (ends[-1] != len(blob) or np.any(np.diff(ends) < 0)
-                                         or ends[0] < 0)):  # fmt: skip
+    if ends.ndim != 1 or (
+        ends.size and (ends[-1] != len(blob) or np.any(np.diff(ends) < 0) or ends[0] < 0)
+    ):
         raise ModelFormatError(f"{path}: word offsets are inconsistent")
     starts = np.concatenate([[0], ends[:-1]]) if ends.size else ends
     try:
-        return [blob[s:e].decode("utf-8") for s, e in zip(starts.tolist(), ends.tolist())]
+        return [
+            blob[s:e].decode("utf-8") for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
+        ]
     except UnicodeDecodeError as error:
         raise ModelFormatError(f"{path}: a word is not valid UTF-8 ({error})") from None

@@ -106,7 +106,7 @@ class KeyedVectors:
         """`wv["king"]` is one vector; `wv[["king", "queen"]]` stacks several."""
         if isinstance(key, str):
             return self.get_vector(key)
-        return np.stack([self.get_vector(k) for k in key])
+        return self._vectors[[self.get_index(k) for k in key]]  # a copy; (0, d) for no keys
 
     # ---- similarity queries ----------------------------------------------------------------
 
@@ -148,8 +148,9 @@ class KeyedVectors:
         self, vector: np.ndarray, topn: int | None = 10, restrict_vocab: int | None = None
     ) -> list[tuple[str, float]] | np.ndarray:
         """Words closest by cosine to a raw vector."""
-        return self.most_similar(positive=[np.asarray(vector)], topn=topn,
-                                 restrict_vocab=restrict_vocab)  # fmt: skip
+        return self.most_similar(
+            positive=[np.asarray(vector)], topn=topn, restrict_vocab=restrict_vocab
+        )
 
     def _rank(
         self, query: np.ndarray, topn: int | None, restrict_vocab: int | None, excluded: list[int]
@@ -157,6 +158,7 @@ class KeyedVectors:
         limit = len(self) if restrict_vocab is None else int(restrict_vocab)
         if limit < 1:
             raise ValueError(f"restrict_vocab must be positive, got {restrict_vocab}")
+        limit = min(limit, len(self))  # a bound beyond the vocabulary searches all of it
         norm = float(np.linalg.norm(query))
         query = query / norm if norm > 0 else query
         # One BLAS matrix-vector product over the (cached) unit vectors.
@@ -186,8 +188,9 @@ class KeyedVectors:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], mmap: bool = False) -> KeyedVectors:
-        """Load vectors saved with `save` (or the vectors of a saved SkipGram model);
-        `mmap=True` maps the matrix copy-on-write instead of reading it."""
+        """Load vectors saved with `save` (a saved SkipGram model is another kind of file:
+        use `SkipGram.load(path).wv`); `mmap=True` maps the matrix copy-on-write instead of
+        reading it."""
         arrays, _ = load_arrays(path, KEYED_VECTORS_KIND, mmap=mmap)
         return cls._from_arrays(arrays, path)
 

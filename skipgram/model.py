@@ -55,25 +55,36 @@ class Parameters:
             self.workers = os.cpu_count() or 1
         positive_ints = ("vector_size", "window", "min_count", "epochs", "workers", "batch_words")
         for name in positive_ints:
-            _require(_is_int(getattr(self, name)) and getattr(self, name) >= 1,
-                     f"{name} must be a positive integer, got {getattr(self, name)!r}")  # fmt: skip
-        _require(self.max_vocab_size is None or (_is_int(self.max_vocab_size)
-                                                 and self.max_vocab_size >= 1),
-                 f"max_vocab_size must be None or a positive integer, got {self.max_vocab_size!r}")
-        _require(self.objective in OBJECTIVES,
-                 f"objective must be one of {', '.join(map(repr, OBJECTIVES))}, "
-                 f"got {self.objective!r}")  # fmt: skip
-        _require(_is_int(self.negative) and (self.negative >= 1 or self.objective != "ns"),
-                 f"negative sampling needs negative >= 1, got {self.negative!r}")
+            _require(
+                _is_int(getattr(self, name)) and getattr(self, name) >= 1,
+                f"{name} must be a positive integer, got {getattr(self, name)!r}",
+            )
+        _require(
+            self.max_vocab_size is None
+            or (_is_int(self.max_vocab_size) and self.max_vocab_size >= 1),
+            f"max_vocab_size must be None or a positive integer, got {self.max_vocab_size!r}",
+        )
+        _require(
+            self.objective in OBJECTIVES,
+            f"objective must be one of {', '.join(map(repr, OBJECTIVES))}, got {self.objective!r}",
+        )
+        _require(
+            _is_int(self.negative) and (self.negative >= 1 or self.objective != "ns"),
+            f"negative sampling needs negative >= 1, got {self.negative!r}",
+        )
         _require(_is_int(self.seed), f"seed must be an integer, got {self.seed!r}")
         for name in ("sample", "ns_exponent", "alpha", "min_alpha"):
-            _require(isinstance(getattr(self, name), (int, float))
-                     and math.isfinite(getattr(self, name)),
-                     f"{name} must be a finite number, got {getattr(self, name)!r}")
+            _require(
+                isinstance(getattr(self, name), (int, float))
+                and math.isfinite(getattr(self, name)),
+                f"{name} must be a finite number, got {getattr(self, name)!r}",
+            )
         _require(self.sample >= 0, f"sample must be >= 0 (0 disables), got {self.sample}")
         _require(self.alpha > 0, f"alpha must be positive, got {self.alpha}")
-        _require(0 <= self.min_alpha <= self.alpha,
-                 f"min_alpha must be in [0, alpha], got {self.min_alpha}")
+        _require(
+            0 <= self.min_alpha <= self.alpha,
+            f"min_alpha must be in [0, alpha], got {self.min_alpha}",
+        )
 
 
 def _is_int(value: Any) -> bool:
@@ -104,8 +115,10 @@ class SkipGram:
         known = {f.name for f in fields(Parameters)}
         unknown = sorted(set(params) - known)
         if unknown:
-            raise TypeError(f"unknown parameter(s) {', '.join(unknown)}; "
-                            f"valid ones are {', '.join(sorted(known))}")  # fmt: skip
+            raise TypeError(
+                f"unknown parameter(s) {', '.join(unknown)}; "
+                f"valid ones are {', '.join(sorted(known))}"
+            )
         self.params = Parameters(**params)
         self.vocab: Vocabulary | None = None
         self.wv: KeyedVectors | None = None
@@ -128,7 +141,7 @@ class SkipGram:
         self.corpus = sentences
         rng = np.random.default_rng(p.seed)
         # word2vec's initialisation: inputs uniform in [-0.5, 0.5) / d, outputs zero.
-        vectors = (rng.random((len(self.vocab), p.vector_size), dtype=np.float32) - 0.5)
+        vectors = rng.random((len(self.vocab), p.vector_size), dtype=np.float32) - 0.5
         vectors /= p.vector_size
         self.wv = KeyedVectors(self.vocab.words, vectors, self.vocab.counts)
         rows = len(self.vocab) - 1 if p.objective == "hs" else len(self.vocab)
@@ -156,31 +169,44 @@ class SkipGram:
         loss per (centre, context) pair of each epoch is appended to `loss_history` (the
         tallies are float64 per thread; computing the loss never changes the vectors)."""
         if self.vocab is None or self.wv is None or self.output_vectors is None:
-            raise RuntimeError("build the vocabulary first: SkipGram(corpus) or "
-                               "model.build_vocab(corpus)")  # fmt: skip
+            raise RuntimeError(
+                "build the vocabulary first: SkipGram(corpus) or model.build_vocab(corpus)"
+            )
         corpus, total_words = self._training_corpus(corpus, total_words)
         epochs = self.params.epochs if epochs is None else epochs
-        _require(_is_int(epochs) and epochs >= 1, f"epochs must be a positive integer, got {epochs!r}")
+        _require(
+            _is_int(epochs) and epochs >= 1, f"epochs must be a positive integer, got {epochs!r}"
+        )
         p = self.params
         kernel = self._kernel(compute_loss)
-        workers = [KernelWorker(kernel, _worker_seed(p.seed, self.epochs_trained, i))
-                   for i in range(p.workers)]  # fmt: skip
+        workers = [
+            KernelWorker(kernel, _worker_seed(p.seed, self.epochs_trained, i))
+            for i in range(p.workers)
+        ]
         schedule = LearningRate(p.alpha, p.min_alpha, total_words * epochs)
         try:
             for epoch in range(epochs):
-                stats = run_epoch(kernel, workers,
-                                  iter_batches(corpus, self.vocab.index, p.batch_words),
-                                  schedule, words_done=epoch * total_words)  # fmt: skip
+                stats = run_epoch(
+                    kernel,
+                    workers,
+                    iter_batches(corpus, self.vocab.index, p.batch_words),
+                    schedule,
+                    words_done=epoch * total_words,
+                )
                 self._finish_epoch(stats, epoch, epochs, compute_loss)
         finally:
             self.wv.invalidate_norms()  # vectors changed, even if training was interrupted
         return self
 
-    def _training_corpus(self, corpus: Corpus | None, total_words: int | None) -> tuple[Corpus, int]:
+    def _training_corpus(
+        self, corpus: Corpus | None, total_words: int | None
+    ) -> tuple[Corpus, int]:
         if corpus is None:
             if self.corpus is None:
-                raise ValueError("this model has no corpus attached (it was loaded from a file); "
-                                 "pass one: model.train(LineSentence(path))")  # fmt: skip
+                raise ValueError(
+                    "this model has no corpus attached (it was loaded from a file); "
+                    "pass one: model.train(LineSentence(path))"
+                )
             corpus = self.corpus
         check_sentences(corpus)
         if is_one_shot(corpus):
@@ -194,11 +220,15 @@ class SkipGram:
             if corpus is self.corpus:
                 total_words = self.vocab.total_words
             else:
-                logger.info("counting the corpus to set the learning-rate schedule "
-                            "(pass total_words= to skip this pass)")  # fmt: skip
+                logger.info(
+                    "counting the corpus to set the learning-rate schedule "
+                    "(pass total_words= to skip this pass)"
+                )
                 total_words = sum(len(s) for s in corpus)
-        _require(_is_int(total_words) and total_words >= 1,
-                 f"total_words must be a positive integer, got {total_words!r}")
+        _require(
+            _is_int(total_words) and total_words >= 1,
+            f"total_words must be a positive integer, got {total_words!r}",
+        )
         return corpus, int(total_words)
 
     def _kernel(self, compute_loss: bool) -> KernelModel:
@@ -210,8 +240,16 @@ class SkipGram:
         elif p.objective == "hs":
             tree = self.vocab.huffman_tree()
             arrays.update(code_offsets=tree.offsets, codes=tree.codes, points=tree.points)
-        return KernelModel(p.objective, self.wv.vectors, self.output_vectors, keep, p.window,
-                           p.negative, compute_loss=compute_loss, **arrays)  # fmt: skip
+        return KernelModel(
+            p.objective,
+            self.wv.vectors,
+            self.output_vectors,
+            keep,
+            p.window,
+            p.negative,
+            compute_loss=compute_loss,
+            **arrays,
+        )
 
     def _finish_epoch(self, stats: EpochStats, epoch: int, epochs: int, compute_loss: bool) -> None:
         if stats.raw_words == 0:
@@ -220,10 +258,16 @@ class SkipGram:
         self.last_epoch = stats
         if compute_loss:
             self.loss_history.append(stats.mean_loss)
-        logger.info("epoch %d/%d: %d raw words (%d kept) in %.1fs, %.0f words/s, loss %s",
-                    epoch + 1, epochs, stats.raw_words, stats.kept_words, stats.seconds,
-                    stats.words_per_second,
-                    f"{stats.mean_loss:.4f}" if compute_loss else "not computed")  # fmt: skip
+        logger.info(
+            "epoch %d/%d: %d raw words (%d kept) in %.1fs, %.0f words/s, loss %s",
+            epoch + 1,
+            epochs,
+            stats.raw_words,
+            stats.kept_words,
+            stats.seconds,
+            stats.words_per_second,
+            f"{stats.mean_loss:.4f}" if compute_loss else "not computed",
+        )
 
     # ---- queries (delegated to the vectors) ------------------------------------------------
 
@@ -247,8 +291,12 @@ class SkipGram:
             "epochs_trained": self.epochs_trained,
             "loss_history": [x if math.isfinite(x) else None for x in self.loss_history],
         }
-        arrays = {**encode_words(self.vocab.words), "counts": self.vocab.counts,
-                  "vectors": self.wv.vectors, "output_vectors": self.output_vectors}  # fmt: skip
+        arrays = {
+            **encode_words(self.vocab.words),
+            "counts": self.vocab.counts,
+            "vectors": self.wv.vectors,
+            "output_vectors": self.output_vectors,
+        }
         save_arrays(path, MODEL_KIND, arrays, metadata)
 
     @classmethod
@@ -260,21 +308,29 @@ class SkipGram:
         try:
             model = cls(**metadata["params"])
             words = decode_words(arrays, path)
-            model.vocab = Vocabulary(words, arrays["counts"], int(metadata["total_words"]),
-                                     int(metadata["total_sentences"]))  # fmt: skip
+            model.vocab = Vocabulary(
+                words,
+                arrays["counts"],
+                int(metadata["total_words"]),
+                int(metadata["total_sentences"]),
+            )
             model.wv = KeyedVectors._from_arrays(arrays, path)
             model.output_vectors = arrays["output_vectors"]
             model.epochs_trained = int(metadata["epochs_trained"])
-            model.loss_history = [math.nan if x is None else float(x)
-                                  for x in metadata["loss_history"]]  # fmt: skip
+            model.loss_history = [
+                math.nan if x is None else float(x) for x in metadata["loss_history"]
+            ]
         except (KeyError, TypeError, ValueError) as error:
             if isinstance(error, ModelFormatError):
                 raise
             raise ModelFormatError(f"{path}: invalid model contents ({error!r})") from None
         expected_rows = len(words) - 1 if model.params.objective == "hs" else len(words)
-        if model.output_vectors.shape != (expected_rows, model.params.vector_size) or \
-                model.wv.vector_size != model.params.vector_size:  # fmt: skip
-            raise ModelFormatError(f"{path}: matrix shapes do not match the parameters")
+        if (
+            model.output_vectors.shape != (expected_rows, model.params.vector_size)
+            or model.output_vectors.dtype != np.float32
+            or model.wv.vector_size != model.params.vector_size
+        ):
+            raise ModelFormatError(f"{path}: matrix shapes or types do not match the parameters")
         return model
 
 

@@ -95,9 +95,14 @@ def run_epoch(
                 job = jobs.get()
                 if job is None:
                     return
-                kept, pairs, loss = train_batch(kernel, worker, job.batch.words,
-                                                job.batch.sentence_ends, job.alpha_start,
-                                                job.alpha_end)  # fmt: skip
+                kept, pairs, loss = train_batch(
+                    kernel,
+                    worker,
+                    job.batch.words,
+                    job.batch.sentence_ends,
+                    job.alpha_start,
+                    job.alpha_end,
+                )
                 tally.raw_words += job.batch.raw_words
                 tally.kept_words += kept
                 tally.pairs += pairs
@@ -106,8 +111,10 @@ def run_epoch(
             failures.append(error)
             stop.set()
 
-    threads = [threading.Thread(target=work, args=(w, t), daemon=True, name=f"skipgram-{i}")
-               for i, (w, t) in enumerate(zip(workers, tallies))]  # fmt: skip
+    threads = [
+        threading.Thread(target=work, args=(w, t), daemon=True, name=f"skipgram-{i}")
+        for i, (w, t) in enumerate(zip(workers, tallies, strict=True))
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()

@@ -48,8 +48,10 @@ class Vocabulary:
 
     def __post_init__(self) -> None:
         self.counts = np.asarray(self.counts, dtype=np.int64)
-        if len(self.words) != len(self.counts):
+        if len(self.words) != len(self.counts) or self.counts.ndim != 1:
             raise ValueError("words and counts must have the same length")
+        if np.any(self.counts < 1) or self.total_words < int(self.counts.sum()):
+            raise ValueError("counts must be positive and add up to at most total_words")
         self.index = {word: i for i, word in enumerate(self.words)}
         if len(self.index) != len(self.words):
             raise ValueError("the vocabulary holds a word twice")
@@ -105,9 +107,12 @@ class Vocabulary:
         kept.sort(key=lambda item: -item[1])
         logger.info(
             "vocabulary: %d of %d distinct words have count >= %d (%.1f%% of %d tokens)",
-            len(kept), len(counts), min_count,
-            100.0 * sum(c for _, c in kept) / max(total_words, 1), total_words,
-        )  # fmt: skip
+            len(kept),
+            len(counts),
+            min_count,
+            100.0 * sum(c for _, c in kept) / max(total_words, 1),
+            total_words,
+        )
         return cls(
             words=[w for w, _ in kept],
             counts=np.array([c for _, c in kept], dtype=np.int64),
@@ -151,8 +156,9 @@ def build_huffman_tree(counts: np.ndarray) -> HuffmanTree:
     vocab_size = len(counts)
     if vocab_size < 2:
         # One word needs no decision: an empty path (it is always the prediction).
-        return HuffmanTree(np.zeros(vocab_size + 1, np.int64), np.zeros(0, np.uint8),
-                           np.zeros(0, np.int32))  # fmt: skip
+        return HuffmanTree(
+            np.zeros(vocab_size + 1, np.int64), np.zeros(0, np.uint8), np.zeros(0, np.int32)
+        )
     # Nodes 0..V-1 are leaves (word ids), V..2V-2 are inner nodes (row = node - V).
     weight = np.concatenate([counts.astype(np.int64), np.zeros(vocab_size - 1, np.int64)])
     parent = np.zeros(2 * vocab_size - 1, dtype=np.int64)

@@ -12,14 +12,17 @@ _ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _ROOT]
 
 
-def planted_corpus(groups: int = 6, group_size: int = 6, sentences: int = 3000,
-                   length: int = 12, seed: int = 0) -> list[list[str]]:
+def planted_corpus(
+    groups: int = 6, group_size: int = 6, sentences: int = 3000, length: int = 12, seed: int = 0
+) -> list[list[str]]:
     """Sentences whose words all come from one group: same-group words share every context,
     so a working trainer must make them each other's nearest neighbours."""
     rng = np.random.default_rng(seed)
     vocab = [[f"g{g}w{i}" for i in range(group_size)] for g in range(groups)]
-    return [[vocab[g][i] for i in rng.integers(0, group_size, length)]
-            for g in rng.integers(0, groups, sentences)]
+    return [
+        [vocab[g][i] for i in rng.integers(0, group_size, length)]
+        for g in rng.integers(0, groups, sentences)
+    ]
 
 
 @pytest.fixture

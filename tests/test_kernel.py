@@ -5,8 +5,6 @@ import importlib.machinery
 
 import numpy as np
 import pytest
-
-from skipgram import _inner
 from skipgram._inner import (
     KernelModel,
     KernelWorker,
@@ -17,6 +15,8 @@ from skipgram._inner import (
     softmax_update,
     train_batch,
 )
+
+from skipgram import _inner
 
 
 def sigmoid(x):
@@ -41,12 +41,14 @@ def ns_gradients(v, U, target, negatives):
 
 
 def hs_loss(v, inner, code, points):
-    return -sum(np.log(sigmoid((1 - 2 * c) * inner[p] @ v)) for c, p in zip(code, points))
+    return -sum(
+        np.log(sigmoid((1 - 2 * c) * inner[p] @ v)) for c, p in zip(code, points, strict=True)
+    )
 
 
 def hs_gradients(v, inner, code, points):
     grad_v, grad_inner = np.zeros_like(v), np.zeros_like(inner)
-    for c, p in zip(code, points):
+    for c, p in zip(code, points, strict=True):
         g = sigmoid(inner[p] @ v) - (1 - c)  # d/ds of -log sigmoid((1 - 2c) s)
         grad_v += g * inner[p]
         grad_inner[p] += g * v
@@ -121,15 +123,19 @@ def test_sgns_gradient_matches_finite_differences(problem):
     target, negatives = 3, [7, 11, 0, 19]
     grad_v, grad_U = ns_gradients(v, U, target, negatives)
     np.testing.assert_allclose(
-        grad_v, finite_difference(lambda x: ns_loss(x, U, target, negatives), v), atol=1e-7)
+        grad_v, finite_difference(lambda x: ns_loss(x, U, target, negatives), v), atol=1e-7
+    )
     np.testing.assert_allclose(
-        grad_U, finite_difference(lambda x: ns_loss(v, x, target, negatives), U), atol=1e-7)
+        grad_U, finite_difference(lambda x: ns_loss(v, x, target, negatives), U), atol=1e-7
+    )
 
 
 def test_sgns_skips_a_noise_draw_equal_to_the_target(problem):
     v, U = problem
-    with_repeat, without = (v.astype(np.float32), U.astype(np.float32)), (
-        v.astype(np.float32), U.astype(np.float32))
+    with_repeat, without = (
+        (v.astype(np.float32), U.astype(np.float32)),
+        (v.astype(np.float32), U.astype(np.float32)),
+    )
     sgns_update(*with_repeat, 3, np.array([3, 5], np.int32), 0.1)
     sgns_update(*without, 3, np.array([5], np.int32), 0.1)
     np.testing.assert_array_equal(with_repeat[0], without[0])
@@ -144,8 +150,9 @@ def test_hs_update_is_minus_alpha_times_gradient(problem):
     alpha = 0.05
     grad_v, grad_inner = hs_gradients(v, inner, HS_CODE, HS_POINTS)
     v32, inner32 = v.astype(np.float32), inner.astype(np.float32)
-    loss = hs_update(v32, inner32, np.array(HS_CODE, np.uint8), np.array(HS_POINTS, np.int32),
-                     alpha)
+    loss = hs_update(
+        v32, inner32, np.array(HS_CODE, np.uint8), np.array(HS_POINTS, np.int32), alpha
+    )
     assert loss == pytest.approx(hs_loss(v, inner, HS_CODE, HS_POINTS), rel=1e-5)
     np.testing.assert_allclose(v32 - v, -alpha * grad_v, atol=2e-6)
     np.testing.assert_allclose(inner32 - inner, -alpha * grad_inner, atol=2e-6)
@@ -155,10 +162,11 @@ def test_hs_gradient_matches_finite_differences(problem):
     v, inner = problem
     grad_v, grad_inner = hs_gradients(v, inner, HS_CODE, HS_POINTS)
     np.testing.assert_allclose(
-        grad_v, finite_difference(lambda x: hs_loss(x, inner, HS_CODE, HS_POINTS), v), atol=1e-7)
+        grad_v, finite_difference(lambda x: hs_loss(x, inner, HS_CODE, HS_POINTS), v), atol=1e-7
+    )
     np.testing.assert_allclose(
-        grad_inner, finite_difference(lambda x: hs_loss(v, x, HS_CODE, HS_POINTS), inner),
-        atol=1e-7)
+        grad_inner, finite_difference(lambda x: hs_loss(v, x, HS_CODE, HS_POINTS), inner), atol=1e-7
+    )
 
 
 SOFTMAX_CONTEXTS = [2, 5, 5, 17]  # a repeated context counts twice
@@ -179,9 +187,11 @@ def test_softmax_gradient_matches_finite_differences(problem):
     v, U = problem
     grad_v, grad_U = softmax_gradients(v, U, SOFTMAX_CONTEXTS)
     np.testing.assert_allclose(
-        grad_v, finite_difference(lambda x: softmax_loss(x, U, SOFTMAX_CONTEXTS), v), atol=1e-7)
+        grad_v, finite_difference(lambda x: softmax_loss(x, U, SOFTMAX_CONTEXTS), v), atol=1e-7
+    )
     np.testing.assert_allclose(
-        grad_U, finite_difference(lambda x: softmax_loss(v, x, SOFTMAX_CONTEXTS), U), atol=1e-7)
+        grad_U, finite_difference(lambda x: softmax_loss(v, x, SOFTMAX_CONTEXTS), U), atol=1e-7
+    )
 
 
 def test_softmax_is_stable_for_huge_scores():
@@ -219,8 +229,7 @@ def _kernel(objective="ns", vocab_size=10, dim=4, window=5, negative=5, keep=Non
     outputs = np.zeros((rows, dim), np.float32)
     keep = np.ones(vocab_size, np.float32) if keep is None else keep
     if objective == "ns" and "noise_threshold" not in extra:
-        extra["noise_threshold"], extra["noise_alias"] = build_alias_table(
-            np.ones(vocab_size))
+        extra["noise_threshold"], extra["noise_alias"] = build_alias_table(np.ones(vocab_size))
     return KernelModel(objective, inputs, outputs, keep, window, negative, **extra)
 
 
@@ -237,8 +246,9 @@ def test_subsampling_keeps_words_with_their_keep_probability():
     keep = np.full(10, 0.25, np.float32)
     kernel = _kernel(keep=keep)
     words = np.random.default_rng(1).integers(0, 10, 200_000).astype(np.int32)
-    kept, _, _ = train_batch(kernel, KernelWorker(kernel, 3), words,
-                             np.array([len(words)], np.int64), 0.0, 0.0)
+    kept, _, _ = train_batch(
+        kernel, KernelWorker(kernel, 3), words, np.array([len(words)], np.int64), 0.0, 0.0
+    )
     assert kept / len(words) == pytest.approx(0.25, abs=0.005)
 
 
@@ -246,8 +256,9 @@ def test_reduced_window_averages_window_plus_one_pairs_per_word():
     # b is uniform in 1..window, a word far from the ends pairs with 2b neighbours: E = window + 1.
     kernel = _kernel(window=5)
     words = np.zeros(100_000, np.int32)
-    _, pairs, _ = train_batch(kernel, KernelWorker(kernel, 3), words,
-                              np.array([len(words)], np.int64), 0.0, 0.0)
+    _, pairs, _ = train_batch(
+        kernel, KernelWorker(kernel, 3), words, np.array([len(words)], np.int64), 0.0, 0.0
+    )
     assert pairs / len(words) == pytest.approx(6.0, rel=0.01)
 
 
@@ -262,8 +273,14 @@ def test_windows_do_not_cross_sentence_ends():
 def test_train_batch_rejects_ids_outside_the_vocabulary():
     kernel = _kernel()
     with pytest.raises(ValueError, match="outside the vocabulary"):
-        train_batch(kernel, KernelWorker(kernel, 1), np.array([0, 10], np.int32),
-                    np.array([2], np.int64), 0.01, 0.01)
+        train_batch(
+            kernel,
+            KernelWorker(kernel, 1),
+            np.array([0, 10], np.int32),
+            np.array([2], np.int64),
+            0.01,
+            0.01,
+        )
 
 
 def test_kernel_model_rejects_bad_settings():
@@ -284,10 +301,20 @@ def test_loss_total_stays_exact_past_float32_saturation():
     inputs = np.full((vocab_size, 1), 1.0, np.float32)
     outputs = np.full((vocab_size, 1), -per_pair, np.float32)  # target loss -log s(-1000.5)
     threshold, alias = build_alias_table(np.ones(vocab_size))
-    kernel = KernelModel("ns", inputs, outputs, np.ones(vocab_size, np.float32), 10, 1,
-                         noise_threshold=threshold, noise_alias=alias, compute_loss=True)
+    kernel = KernelModel(
+        "ns",
+        inputs,
+        outputs,
+        np.ones(vocab_size, np.float32),
+        10,
+        1,
+        noise_threshold=threshold,
+        noise_alias=alias,
+        compute_loss=True,
+    )
     words = np.zeros(1_600_000, np.int32)
-    _, pairs, loss = train_batch(kernel, KernelWorker(kernel, 5), words,
-                                 np.array([len(words)], np.int64), 0.0, 0.0)
+    _, pairs, loss = train_batch(
+        kernel, KernelWorker(kernel, 5), words, np.array([len(words)], np.int64), 0.0, 0.0
+    )
     assert pairs > 2**24
     assert loss == pytest.approx(pairs * per_pair, rel=1e-12)
