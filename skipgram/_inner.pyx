@@ -27,6 +27,15 @@ from scipy.linalg.cython_blas cimport saxpy, sdot, sgemv, sger
 
 cnp.import_array()
 
+cdef extern from *:
+    # Prefetch every 64-byte cache line of a row (16 floats), for writing, into all cache levels.
+    """
+    static inline void sg_prefetch_row(const float *row, int n) {
+        for (int i = 0; i < n; i += 16) __builtin_prefetch(row + i, 1, 3);
+    }
+    """
+    void sg_prefetch_row(const float *row, int n) nogil
+
 cdef int ONE = 1
 cdef float ONE_F = 1.0
 cdef float ZERO_F = 0.0
@@ -272,7 +281,7 @@ cdef class KernelWorker:
                                  dtype=np.float32)
         self._kept = np.zeros(1024, dtype=np.int32)
         self._contexts = np.zeros(2 * m.window, dtype=np.int32)
-        self._noise = np.zeros(max(m.negative, 1), dtype=np.int32)
+        self._noise = np.zeros(max(2 * m.window * m.negative, 1), dtype=np.int32)
         self.worker.rng = seed_state(seed)
         self.worker.gradient = &self._gradient[0]
         self.worker.scratch = &self._scratch[0]
@@ -311,12 +320,28 @@ cdef double ns_pair(const Model *m, Worker *w, float *input_vector, int32_t targ
 cdef void ns_train_centre(const Model *m, Worker *w, int32_t centre, const int32_t *contexts,
                           int n_contexts, float alpha) noexcept nogil:
     cdef float *input_vector = m.input_vectors + <int64_t>centre * m.dim
-    cdef int i, k
+    cdef int i, K = m.negative
+    # All noise words of the window are drawn first so that their rows can be prefetched.
+    for i in range(n_contexts * K):
+        w.noise[i] = draw_noise_word(m, &w.rng)
+    if n_contexts:
+        prefetch_targets(m, contexts[0], w.noise, K)
     for i in range(n_contexts):
-        for k in range(m.negative):
-            w.noise[k] = draw_noise_word(m, &w.rng)
-        w.loss += ns_pair(m, w, input_vector, contexts[i], w.noise, m.negative, alpha)
+        # Software pipelining: the next pair's rows load while this pair computes.
+        if i + 1 < n_contexts:
+            prefetch_targets(m, contexts[i + 1], w.noise + (i + 1) * K, K)
+        w.loss += ns_pair(m, w, input_vector, contexts[i], w.noise + i * K, K, alpha)
     w.pairs += n_contexts
+
+
+cdef inline void prefetch_targets(const Model *m, int32_t target, const int32_t *noise,
+                                  int n_noise) noexcept nogil:
+    """Ask for a pair's output rows before they are needed: they are scattered over a matrix
+    far larger than the cache, and waiting for each miss in turn dominated the run time."""
+    cdef int k
+    sg_prefetch_row(m.output_vectors + <int64_t>target * m.dim, m.dim)
+    for k in range(n_noise):
+        sg_prefetch_row(m.output_vectors + <int64_t>noise[k] * m.dim, m.dim)
 
 
 cdef double hs_pair(const Model *m, Worker *w, float *input_vector, int32_t target,
@@ -338,7 +363,11 @@ cdef void hs_train_centre(const Model *m, Worker *w, int32_t centre, const int32
                           int n_contexts, float alpha) noexcept nogil:
     cdef float *input_vector = m.input_vectors + <int64_t>centre * m.dim
     cdef int i
+    cdef int64_t j
     for i in range(n_contexts):
+        if i + 1 < n_contexts:  # as in negative sampling: the next path loads meanwhile
+            for j in range(m.code_offsets[contexts[i + 1]], m.code_offsets[contexts[i + 1] + 1]):
+                sg_prefetch_row(m.output_vectors + <int64_t>m.points[j] * m.dim, m.dim)
         w.loss += hs_pair(m, w, input_vector, contexts[i], alpha)
     w.pairs += n_contexts
 
@@ -419,6 +448,8 @@ cdef int64_t train_sentence(const Model *m, Worker *w, train_centre_fn train_cen
             if j != i:
                 w.contexts[n_contexts] = w.kept[j]
                 n_contexts += 1
+        if i + 1 < n_kept:  # the next centre's input row loads while this one trains
+            sg_prefetch_row(m.input_vectors + <int64_t>w.kept[i + 1] * m.dim, m.dim)
         train_centre(m, w, w.kept[i], w.contexts, n_contexts, alpha)
     return n_kept
 
