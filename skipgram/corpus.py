@@ -297,3 +297,19 @@ def iter_checked(corpus: Iterable[Any]) -> Iterator[list[str]]:
                 f"sentence {index}, token {pos}{hint}"
             ) from None
         yield sentence  # type: ignore[misc]
+
+
+def same_corpus(first: object, second: object) -> bool:
+    """Whether two corpus objects yield the same sentences: the same object, or two readers of
+    the same kind over the same path with the same settings (so `build_vocab(LineSentence(p))`
+    then `train(LineSentence(p))` can reuse the first pass)."""
+    if first is second:
+        return True
+    readers = (LineSentence, Text8Corpus, PathLineSentences)
+    if type(first) is not type(second) or not isinstance(first, readers):
+        return False
+
+    def settings(reader: object) -> dict[str, Any]:
+        return {k: v for k, v in vars(reader).items() if not k.startswith("_")}
+
+    return isinstance(first.source, str) and settings(first) == settings(second)

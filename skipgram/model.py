@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from skipgram._inner import OBJECTIVES, KernelModel, KernelWorker
-from skipgram.batching import DEFAULT_BATCH_WORDS, iter_batches
-from skipgram.corpus import check_sentences, is_one_shot
+from skipgram.batching import DEFAULT_BATCH_WORDS, CorpusIds
+from skipgram.corpus import check_sentences, is_one_shot, same_corpus
 from skipgram.io import ModelFormatError, decode_words, encode_words, load_arrays, save_arrays
 from skipgram.keyedvectors import KeyedVectors
 from skipgram.training import EpochStats, LearningRate, run_epoch
@@ -124,6 +124,7 @@ class SkipGram:
         self.wv: KeyedVectors | None = None
         self.output_vectors: np.ndarray | None = None
         self.corpus: Corpus | None = None
+        self._corpus_ids: tuple[CorpusIds, np.ndarray | None] | None = None
         self.epochs_trained = 0
         self.loss_history: list[float] = []
         self.last_epoch: EpochStats | None = None
@@ -133,11 +134,23 @@ class SkipGram:
     # ---- vocabulary ------------------------------------------------------------------------
 
     def build_vocab(self, sentences: Corpus) -> SkipGram:
-        """Count the corpus, keep words with `min_count` occurrences and initialise the vectors.
-        The corpus is remembered for `train()`."""
+        """Read the corpus once: count the words, keep those with `min_count` occurrences and
+        initialise the vectors. The corpus is remembered for `train()`, and so is this pass, as
+        compact word ids: training replays them instead of reading the text again."""
         check_sentences(sentences)
         p = self.params
-        self.vocab = Vocabulary.build(sentences, p.min_count, p.max_vocab_size)
+        if p.max_vocab_size is None:
+            scan = CorpusIds.scan(sentences)
+            self.vocab = Vocabulary.from_counts(
+                dict(zip(scan.keys, scan.counts().tolist(), strict=True)),
+                p.min_count,
+                scan.total_words,
+                scan.total_sentences,
+            )
+            self._corpus_ids = (scan, self.vocab.remap(scan.keys))
+        else:  # the pruning count keeps memory bounded; ids are collected at training time
+            self.vocab = Vocabulary.build(sentences, p.min_count, p.max_vocab_size)
+            self._corpus_ids = None
         self.corpus = sentences
         rng = np.random.default_rng(p.seed)
         # word2vec's initialisation: inputs uniform in [-0.5, 0.5) / d, outputs zero.
@@ -153,54 +166,50 @@ class SkipGram:
     # ---- training --------------------------------------------------------------------------
 
     def train(
-        self,
-        corpus: Corpus | None = None,
-        epochs: int | None = None,
-        *,
-        total_words: int | None = None,
-        compute_loss: bool = False,
+        self, corpus: Corpus | None = None, epochs: int | None = None, *, compute_loss: bool = False
     ) -> SkipGram:
         """Train for `epochs` passes (default: the `epochs` parameter) over `corpus` (default:
         the corpus the vocabulary was built from). Returns the model.
 
-        The learning rate falls linearly from `alpha` to `min_alpha` over this call's epochs.
-        For a corpus other than the vocabulary's, `total_words` (raw tokens per pass) sets the
-        schedule; without it, the corpus is counted once first. With `compute_loss`, the mean
-        loss per (centre, context) pair of each epoch is appended to `loss_history` (the
-        tallies are float64 per thread; computing the loss never changes the vectors)."""
+        A corpus is read only once: its word ids are kept and replayed every epoch (a new
+        corpus is read before the first epoch). The learning rate falls linearly from `alpha`
+        to `min_alpha` over this call's epochs. With `compute_loss`, the mean loss per (centre,
+        context) pair of each epoch is appended to `loss_history` (the tallies are float64 per
+        thread; computing the loss never changes the vectors)."""
         if self.vocab is None or self.wv is None or self.output_vectors is None:
             raise RuntimeError(
                 "build the vocabulary first: SkipGram(corpus) or model.build_vocab(corpus)"
             )
-        corpus, total_words = self._training_corpus(corpus, total_words)
         epochs = self.params.epochs if epochs is None else epochs
         _require(
             _is_int(epochs) and epochs >= 1, f"epochs must be a positive integer, got {epochs!r}"
         )
+        ids, remap = self._training_ids(corpus)
+        if ids.total_words == 0:
+            raise ValueError("the training corpus is empty: it yielded no words")
         p = self.params
         kernel = self._kernel(compute_loss)
         workers = [
             KernelWorker(kernel, _worker_seed(p.seed, self.epochs_trained, i))
             for i in range(p.workers)
         ]
-        schedule = LearningRate(p.alpha, p.min_alpha, total_words * epochs)
+        schedule = LearningRate(p.alpha, p.min_alpha, ids.total_words * epochs)
         try:
             for epoch in range(epochs):
                 stats = run_epoch(
                     kernel,
                     workers,
-                    iter_batches(corpus, self.vocab.index, p.batch_words),
+                    ids.batches(remap, p.batch_words),
                     schedule,
-                    words_done=epoch * total_words,
+                    words_done=epoch * ids.total_words,
                 )
                 self._finish_epoch(stats, epoch, epochs, compute_loss)
         finally:
             self.wv.invalidate_norms()  # vectors changed, even if training was interrupted
         return self
 
-    def _training_corpus(
-        self, corpus: Corpus | None, total_words: int | None
-    ) -> tuple[Corpus, int]:
+    def _training_ids(self, corpus: Corpus | None) -> tuple[CorpusIds, np.ndarray | None]:
+        """The word ids to train on, with the remap to vocabulary ids (None: already final)."""
         if corpus is None:
             if self.corpus is None:
                 raise ValueError(
@@ -212,24 +221,14 @@ class SkipGram:
         if is_one_shot(corpus):
             raise TypeError(
                 "the corpus is a one-shot iterator (e.g. a generator): it can be read only once, "
-                "but training reads it once per epoch (and build_vocab already read it). Pass a "
-                "restartable iterable: a list of sentences, LineSentence(path), or a class whose "
-                "__iter__ opens the data afresh"
+                "and build_vocab already read it. Pass a restartable iterable: a list of "
+                "sentences, LineSentence(path), or a class whose __iter__ opens the data afresh"
             )
-        if total_words is None:
-            if corpus is self.corpus:
-                total_words = self.vocab.total_words
-            else:
-                logger.info(
-                    "counting the corpus to set the learning-rate schedule "
-                    "(pass total_words= to skip this pass)"
-                )
-                total_words = sum(len(s) for s in corpus)
-        _require(
-            _is_int(total_words) and total_words >= 1,
-            f"total_words must be a positive integer, got {total_words!r}",
-        )
-        return corpus, int(total_words)
+        if same_corpus(corpus, self.corpus):
+            if self._corpus_ids is None:
+                self._corpus_ids = (CorpusIds.scan(corpus, self.vocab.index), None)
+            return self._corpus_ids
+        return CorpusIds.scan(corpus, self.vocab.index), None
 
     def _kernel(self, compute_loss: bool) -> KernelModel:
         p = self.params

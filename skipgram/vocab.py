@@ -83,11 +83,6 @@ class Vocabulary:
             if max_vocab_size is not None and len(counts) > max_vocab_size:
                 counts = Counter({w: c for w, c in counts.items() if c > prune_below})
                 prune_below += 1
-        if total_words == 0:
-            raise ValueError(
-                f"the corpus is empty ({total_sentences} sentences, 0 words): "
-                "nothing to build a vocabulary from"
-            )
         return cls.from_counts(counts, min_count, total_words, total_sentences)
 
     @classmethod
@@ -96,6 +91,11 @@ class Vocabulary:
     ) -> Vocabulary:
         """Keep the words counted at least `min_count` times, most frequent first (ties keep
         the order in which the words were first seen)."""
+        if total_words == 0:
+            raise ValueError(
+                f"the corpus is empty ({total_sentences} sentences, 0 words): "
+                "nothing to build a vocabulary from"
+            )
         kept = [(w, c) for w, c in counts.items() if c >= min_count]
         if not kept:
             top = max(counts.values(), default=0)
@@ -119,6 +119,11 @@ class Vocabulary:
             total_words=total_words,
             total_sentences=total_sentences,
         )
+
+    def remap(self, keys: list[str]) -> np.ndarray:
+        """int32 array mapping position i of `keys` to the vocabulary id of keys[i], or -1."""
+        get = self.index.get
+        return np.fromiter((get(k, -1) for k in keys), dtype=np.int32, count=len(keys))
 
     @property
     def retained_words(self) -> int:

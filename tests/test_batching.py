@@ -1,0 +1,90 @@
+"""The corpus as word ids: one pass, replayed as batches that keep every sentence whole."""
+
+import numpy as np
+import pytest
+
+from skipgram import LineSentence, SkipGram
+from skipgram.batching import CorpusIds
+
+SENTENCES = [["a", "b", "c"], ["b", "zz", "a", "a"], [], ["c"], ["zz", "zz"], ["a", "b"]]
+
+
+def replay(ids: CorpusIds, remap=None, batch_words=10_000):
+    """The sentences a stream of batches holds, as lists of ids."""
+    sentences = []
+    for batch in ids.batches(remap, batch_words):
+        ends = batch.sentence_ends
+        starts = np.concatenate([[0], ends[:-1]])
+        sentences += [batch.words[s:e].tolist() for s, e in zip(starts, ends, strict=True)]
+    return sentences
+
+
+def test_a_scan_numbers_words_by_first_appearance_and_counts_them():
+    ids = CorpusIds.scan(SENTENCES)
+    assert ids.keys == ["a", "b", "c", "zz"]
+    assert ids.counts().tolist() == [4, 3, 2, 3]
+    assert ids.total_words == 12 and ids.total_sentences == 6
+
+
+def test_replay_drops_out_of_vocabulary_words_but_keeps_sentences_and_raw_counts():
+    ids = CorpusIds.scan(SENTENCES)
+    remap = np.array([0, 1, 2, -1], np.int32)  # "zz" is not in the vocabulary
+    assert replay(ids, remap) == [[0, 1, 2], [1, 0, 0], [], [2], [], [0, 1]]
+    assert sum(b.raw_words for b in ids.batches(remap)) == 12
+
+
+def test_a_scan_against_a_vocabulary_marks_unknown_words():
+    ids = CorpusIds.scan(SENTENCES, vocabulary={"a": 0, "c": 1})
+    assert replay(ids) == [[0, 1], [0, 0], [], [1], [], [0]]
+
+
+def test_batches_hold_whole_sentences_of_about_batch_words_tokens():
+    sentences = [[f"w{i % 7}"] * (1 + i % 5) for i in range(1000)]
+    ids = CorpusIds.scan(sentences)
+    batches = list(ids.batches(None, batch_words=50))
+    assert all(b.raw_words <= 50 for b in batches)
+    assert sum(b.raw_words for b in batches) > 45 * len(batches)  # and not much less
+    assert sum(len(b.sentence_ends) for b in batches) == 1000
+    assert replay(ids, None, 50) == replay(ids, None, 10**9)
+
+
+def test_a_sentence_longer_than_a_batch_is_a_batch_of_its_own_and_whole():
+    ids = CorpusIds.scan([["x"] * 5, ["y"] * 100_000, ["x"] * 5])
+    batches = list(ids.batches(None, batch_words=10))
+    assert [b.raw_words for b in batches] == [5, 100_000, 5]
+
+
+def test_spilling_to_a_temporary_file_replays_the_same_ids(monkeypatch):
+    monkeypatch.setattr("skipgram.batching._CHUNK_TOKENS", 16)
+    rng = np.random.default_rng(0)
+    sentences = [[f"w{j}" for j in rng.integers(0, 30, 9)] for _ in range(200)]
+    in_memory = CorpusIds.scan(sentences)
+    spilled = CorpusIds.scan(sentences, memory_limit=64)
+    assert isinstance(spilled.ids, np.memmap)
+    assert replay(spilled) == replay(in_memory)
+    assert spilled.counts().tolist() == in_memory.counts().tolist()
+
+
+def test_training_on_an_equal_reader_reuses_the_vocabulary_pass(tmp_path, monkeypatch):
+    path = tmp_path / "c.txt"
+    path.write_text("a b c a b\nb c a\n" * 50)
+    model = SkipGram(vector_size=8, min_count=1, epochs=1, workers=1)
+    model.build_vocab(LineSentence(path))
+    scans = []
+    monkeypatch.setattr(CorpusIds, "scan", lambda *a, **k: scans.append(a) or pytest.fail())
+    model.train(LineSentence(path))
+    assert scans == []
+
+
+def test_training_on_another_corpus_reads_it_once(tmp_path):
+    class CountingCorpus:
+        passes = 0
+
+        def __iter__(self):
+            CountingCorpus.passes += 1
+            return iter([["a", "b", "c"]] * 100)
+
+    model = SkipGram([["a", "b", "c"]] * 100, vector_size=8, min_count=1, workers=1)
+    model.train(CountingCorpus(), epochs=3)
+    assert CountingCorpus.passes == 1
+    assert model.last_epoch.raw_words == 300
