@@ -1,0 +1,62 @@
+"""Train skipgram's SkipGram once and print a JSON benchmark record.
+
+Run it with the main environment's interpreter (where skipgram is installed):
+
+    python benchmarks/run_skipgram.py --workers 2
+
+It takes the same flags as ``run_gensim.py`` and prints the same record, so the two can be
+compared line for line. skipgram only reads corpora through ``LineSentence``, so
+``linesentence`` is the only ``--mode``. Import time is excluded from the timings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import harness
+
+MODES = ("linesentence",)
+
+
+def main() -> None:
+    parser = harness.build_parser(__doc__.splitlines()[0], MODES)
+    args = harness.parse_args(parser)
+
+    import skipgram
+    from skipgram import LineSentence, SkipGram
+
+    def train(times: dict[str, float]) -> tuple[int, list[str], Any]:
+        model = SkipGram(
+            vector_size=args.vector_size,
+            window=args.window,
+            min_count=args.min_count,
+            sample=args.sample,
+            negative=args.negative,
+            ns_exponent=0.75,
+            alpha=args.alpha,
+            min_alpha=args.min_alpha,
+            epochs=args.epochs,
+            workers=args.workers,
+            seed=args.seed,
+            objective=args.objective,
+        )
+        with harness.stopwatch(times, "vocab_s"):
+            model.build_vocab(LineSentence(str(args.corpus)))
+        with harness.stopwatch(times, "train_s"):
+            model.train(LineSentence(str(args.corpus)))
+        return int(model.vocab.total_words), list(model.wv.index_to_key), model.wv.vectors
+
+    system = {
+        "name": "skipgram",
+        "package": "skipgram",
+        "version": getattr(skipgram, "__version__", "unknown"),
+        "mode": args.mode,
+        "workers": args.workers,
+        "prep_s": 0.0,
+        "excluded": "imports",
+    }
+    harness.run_benchmark(args, system, train)
+
+
+if __name__ == "__main__":
+    main()
