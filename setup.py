@@ -1,18 +1,25 @@
-"""Build the compiled kernel. There is deliberately no pure-Python fallback: if Cython or a C
-compiler is missing, `pip install .` fails here, loudly."""
+"""Build the compiled kernels. There is deliberately no pure-Python fallback: if Cython or a C
+compiler is missing, or either extension fails to compile, `pip install .` fails here, loudly."""
 
 import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
 extensions = [
+    # Training kernel: uses numpy's C API, hence its headers.
     Extension(
         "skipgram._inner",
         ["skipgram/_inner.pyx"],
         include_dirs=[numpy.get_include()],
         extra_compile_args=["-O3"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
-    )
+    ),
+    # Text to word ids: typed memoryviews only, no numpy C API, so no numpy headers.
+    Extension(
+        "skipgram._tokenize",
+        ["skipgram/_tokenize.pyx"],
+        extra_compile_args=["-O3"],
+    ),
 ]
 
 setup(

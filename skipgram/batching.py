@@ -21,12 +21,15 @@ from dataclasses import dataclass
 from typing import IO
 
 import numpy as np
+import smart_open
 
-from skipgram.corpus import iter_checked
+from skipgram._tokenize import Tokenizer
+from skipgram.corpus import iter_checked, utf8_files
 
 DEFAULT_BATCH_WORDS = 10_000
 DEFAULT_MEMORY_LIMIT = 2**31  # bytes of ids kept in RAM before spilling to a temporary file
 _CHUNK_TOKENS = 1 << 22  # ids are moved out of the growing Python array in 16 MiB chunks
+_READ_BYTES = 1 << 20  # block size for the compiled reader
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,19 @@ class CorpusIds:
         memory_limit: int = DEFAULT_MEMORY_LIMIT,
     ) -> CorpusIds:
         """Read `sentences` once. Without `vocabulary`, every distinct word gets the next free
-        id; with it, words get their vocabulary id and unknown words -1."""
+        id; with it, words get their vocabulary id and unknown words -1.
+
+        Text files read as strict UTF-8 (LineSentence, PathLineSentences) are tokenised by
+        compiled code with no Python object per token; any other iterable goes through Python,
+        one dictionary lookup per token. Both give the same ids."""
+        files = utf8_files(sentences)
+        if files is not None:
+            try:
+                return cls._scan_files(
+                    files, sentences.max_sentence_length, vocabulary, memory_limit
+                )
+            except ValueError:
+                pass  # invalid UTF-8: the Python reader below raises it with the line number
         if vocabulary is None:
             index: dict[str, int] = defaultdict(itertools.count().__next__)
         else:
@@ -103,6 +118,32 @@ class CorpusIds:
         keys = list(index) if vocabulary is None else list(vocabulary)
         ids, spill = store.finish()
         return cls(keys, ids, np.frombuffer(lengths, dtype=np.int64), spill)
+
+    @classmethod
+    def _scan_files(
+        cls,
+        paths: list[str],
+        max_sentence_length: int,
+        vocabulary: Mapping[str, int] | None,
+        memory_limit: int,
+    ) -> CorpusIds:
+        tokenizer = Tokenizer(None if vocabulary is None else list(vocabulary), max_sentence_length)
+        store = _IdStore(memory_limit)
+        lengths: list[np.ndarray] = []
+        for path in paths:
+            with smart_open.open(path, "rb") as source:
+                while block := source.read(_READ_BYTES):
+                    tokenizer.feed(block)
+                    ids, sentence_lengths = tokenizer.take()
+                    store.append(ids)
+                    lengths.append(sentence_lengths)
+            tokenizer.finish()
+            ids, sentence_lengths = tokenizer.take()
+            store.append(ids)
+            lengths.append(sentence_lengths)
+        keys = tokenizer.keys() if vocabulary is None else list(vocabulary)
+        all_ids, spill = store.finish()
+        return cls(keys, all_ids, np.concatenate(lengths).astype(np.int64, copy=False), spill)
 
     def batches(
         self, remap: np.ndarray | None = None, batch_words: int = DEFAULT_BATCH_WORDS
@@ -145,7 +186,7 @@ class _IdStore:
         self.size = 0
         self.spill: IO[bytes] | None = None
 
-    def append(self, buffer: array.array) -> None:
+    def append(self, buffer: array.array | np.ndarray) -> None:
         chunk = np.frombuffer(buffer, dtype=np.int32)
         self.size += chunk.nbytes
         if self.spill is None and self.size > self.memory_limit:

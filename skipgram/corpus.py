@@ -245,6 +245,24 @@ class PathLineSentences:
             yield from reader
 
 
+def utf8_files(corpus: object) -> list[str] | None:
+    """The files `corpus` reads, when it is a LineSentence or PathLineSentences over paths
+    decoded as strict UTF-8: those can be tokenised by the compiled reader, which gives the
+    same sentences. None for anything else (file objects, other encodings, other iterables)."""
+    readers = corpus._readers if isinstance(corpus, PathLineSentences) else [corpus]
+    paths = []
+    for reader in readers:
+        if not (
+            type(reader) is LineSentence
+            and isinstance(reader.source, str)
+            and codecs.lookup(reader.encoding).name == "utf-8"
+            and reader.errors == "strict"
+        ):
+            return None
+        paths.append(reader.source)
+    return paths
+
+
 def is_one_shot(corpus: object) -> bool:
     """True if ``corpus`` is an iterator (``iter(x) is x``), e.g. a generator: one pass only."""
     # Checking the Iterator ABC first avoids calling __iter__ on restartable corpora, whose

@@ -141,13 +141,10 @@ class SkipGram:
         p = self.params
         if p.max_vocab_size is None:
             scan = CorpusIds.scan(sentences)
-            self.vocab = Vocabulary.from_counts(
-                dict(zip(scan.keys, scan.counts().tolist(), strict=True)),
-                p.min_count,
-                scan.total_words,
-                scan.total_sentences,
+            self.vocab, remap = Vocabulary.from_arrays(
+                scan.keys, scan.counts(), p.min_count, scan.total_words, scan.total_sentences
             )
-            self._corpus_ids = (scan, self.vocab.remap(scan.keys))
+            self._corpus_ids = (scan, remap)
         else:  # the pruning count keeps memory bounded; ids are collected at training time
             self.vocab = Vocabulary.build(sentences, p.min_count, p.max_vocab_size)
             self._corpus_ids = None
@@ -251,8 +248,6 @@ class SkipGram:
         )
 
     def _finish_epoch(self, stats: EpochStats, epoch: int, epochs: int, compute_loss: bool) -> None:
-        if stats.raw_words == 0:
-            raise ValueError("an epoch read no sentences: the corpus was empty on this pass")
         self.epochs_trained += 1
         self.last_epoch = stats
         if compute_loss:

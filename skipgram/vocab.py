@@ -91,39 +91,46 @@ class Vocabulary:
     ) -> Vocabulary:
         """Keep the words counted at least `min_count` times, most frequent first (ties keep
         the order in which the words were first seen)."""
+        keys = list(counts)
+        values = np.fromiter(counts.values(), dtype=np.int64, count=len(keys))
+        return cls.from_arrays(keys, values, min_count, total_words, total_sentences)[0]
+
+    @classmethod
+    def from_arrays(
+        cls,
+        keys: list[str],
+        counts: np.ndarray,
+        min_count: int,
+        total_words: int,
+        total_sentences: int,
+    ) -> tuple[Vocabulary, np.ndarray]:
+        """`from_counts` for words `keys` (in order of first appearance) with `counts`, also
+        returning the int32 map from a position in `keys` to its vocabulary id (-1: dropped)."""
         if total_words == 0:
             raise ValueError(
                 f"the corpus is empty ({total_sentences} sentences, 0 words): "
                 "nothing to build a vocabulary from"
             )
-        kept = [(w, c) for w, c in counts.items() if c >= min_count]
-        if not kept:
-            top = max(counts.values(), default=0)
+        kept = np.flatnonzero(counts >= min_count)
+        if kept.size == 0:
             raise ValueError(
-                f"no word reaches min_count={min_count}: the corpus has {len(counts)} distinct "
-                f"words and {total_words} tokens, the most frequent word occurs {top} times; "
-                "lower min_count or train on more text"
+                f"no word reaches min_count={min_count}: the corpus has {len(keys)} distinct "
+                f"words and {total_words} tokens, the most frequent word occurs "
+                f"{int(counts.max(initial=0))} times; lower min_count or train on more text"
             )
-        kept.sort(key=lambda item: -item[1])
+        order = kept[np.argsort(-counts[kept], kind="stable")]
+        remap = np.full(len(keys), -1, dtype=np.int32)
+        remap[order] = np.arange(len(order), dtype=np.int32)
+        vocab = cls([keys[i] for i in order], counts[order], total_words, total_sentences)
         logger.info(
             "vocabulary: %d of %d distinct words have count >= %d (%.1f%% of %d tokens)",
-            len(kept),
-            len(counts),
+            len(vocab),
+            len(keys),
             min_count,
-            100.0 * sum(c for _, c in kept) / max(total_words, 1),
+            100.0 * vocab.retained_words / total_words,
             total_words,
         )
-        return cls(
-            words=[w for w, _ in kept],
-            counts=np.array([c for _, c in kept], dtype=np.int64),
-            total_words=total_words,
-            total_sentences=total_sentences,
-        )
-
-    def remap(self, keys: list[str]) -> np.ndarray:
-        """int32 array mapping position i of `keys` to the vocabulary id of keys[i], or -1."""
-        get = self.index.get
-        return np.fromiter((get(k, -1) for k in keys), dtype=np.int32, count=len(keys))
+        return vocab, remap
 
     @property
     def retained_words(self) -> int:

@@ -88,3 +88,32 @@ def test_training_on_another_corpus_reads_it_once(tmp_path):
     model.train(CountingCorpus(), epochs=3)
     assert CountingCorpus.passes == 1
     assert model.last_epoch.raw_words == 300
+
+
+def _text_corpus(tmp_path, name="c.txt.gz"):
+    import gzip
+
+    rng = np.random.default_rng(3)
+    words = ["a", "bb", "ccc", "déjà", "naïve", "x" * 40, "日本"]
+    lines = [" ".join(rng.choice(words, rng.integers(0, 30))) for _ in range(3000)]
+    path = tmp_path / name
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.write("\r\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("vocabulary", [None, {"ccc": 0, "日本": 1, "a": 2}])
+def test_the_compiled_reader_gives_the_same_ids_as_the_python_path(tmp_path, vocabulary):
+    path = _text_corpus(tmp_path)
+    compiled = CorpusIds.scan(LineSentence(path, max_sentence_length=7), vocabulary)
+    python = CorpusIds.scan(list(LineSentence(path, max_sentence_length=7)), vocabulary)
+    assert compiled.keys == python.keys
+    np.testing.assert_array_equal(compiled.ids, python.ids)
+    np.testing.assert_array_equal(compiled.sentence_lengths, python.sentence_lengths)
+
+
+def test_invalid_utf8_still_names_the_line(tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(b"fine words\nmore words\nbroken \xff byte\n")
+    with pytest.raises(ValueError, match="line 3"):
+        CorpusIds.scan(LineSentence(path))
