@@ -36,6 +36,28 @@ cdef extern from *:
     """
     void sg_prefetch_row(const float *row, int n) nogil
 
+cdef extern from *:
+    # Flush denormals to zero while a batch trains (x86 MXCSR FTZ and DAZ bits). Tiny values
+    # arise all the time (exp of very negative softmax scores, vanishing updates) and each
+    # operation on a denormal costs a microcode assist: the exact softmax ran 2.5x slower.
+    # The previous mode is restored afterwards, so no other code in the thread is affected.
+    """
+    #if defined(__x86_64__) || defined(__SSE2__)
+    #include <xmmintrin.h>
+    static inline unsigned int sg_flush_denormals(void) {
+        unsigned int previous = _mm_getcsr();
+        _mm_setcsr(previous | 0x8040);
+        return previous;
+    }
+    static inline void sg_restore_float_mode(unsigned int previous) { _mm_setcsr(previous); }
+    #else
+    static inline unsigned int sg_flush_denormals(void) { return 0; }
+    static inline void sg_restore_float_mode(unsigned int previous) { (void)previous; }
+    #endif
+    """
+    unsigned int sg_flush_denormals() nogil
+    void sg_restore_float_mode(unsigned int previous) nogil
+
 cdef int ONE = 1
 cdef float ONE_F = 1.0
 cdef float ZERO_F = 0.0
@@ -399,7 +421,9 @@ cdef double softmax_window(const Model *m, Worker *w, float *input_vector,
     for k in range(n_contexts):
         context_scores += scores[contexts[k]]
     for k in range(V):  # subtract the max before exp: no overflow whatever the scores
-        scores[k] = expf(scores[k] - top)
+        # Below -80 the term is < 2e-35 of the largest one: take it as 0 rather than let expf
+        # take its slow underflow path (it sets errno), which trained runs hit constantly.
+        scores[k] = expf(scores[k] - top) if scores[k] - top > -80.0 else 0.0
         total += scores[k]
     log_normaliser = top + log(total)
     for k in range(V):
@@ -471,6 +495,7 @@ def train_batch(KernelModel model, KernelWorker worker, const int32_t[::1] words
     cdef Py_ssize_t s
     cdef int64_t begin = 0, end, kept = 0, longest = 0
     cdef float alpha
+    cdef unsigned int float_mode
     cdef train_centre_fn train_centre = model.train_centre
     if n_words == 0:
         return 0, 0, 0.0
@@ -487,11 +512,13 @@ def train_batch(KernelModel model, KernelWorker worker, const int32_t[::1] words
     w.loss = 0.0
     w.pairs = 0
     with nogil:
+        float_mode = sg_flush_denormals()
         for s in range(n_sentences):
             end = sentence_ends[s]
             alpha = alpha_start + (alpha_end - alpha_start) * (<float>begin / <float>n_words)
             kept += train_sentence(m, w, train_centre, &words[begin], <int>(end - begin), alpha)
             begin = end
+        sg_restore_float_mode(float_mode)
     return kept, w.pairs, w.loss
 
 
