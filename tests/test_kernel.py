@@ -242,13 +242,17 @@ def test_noise_draws_follow_the_distribution():
     np.testing.assert_allclose(frequency, weights / weights.sum(), atol=3e-3)
 
 
+def train_one_sentence(kernel, words, seed=3):
+    """(kept, pairs, loss) of training `words` as a single sentence with alpha 0."""
+    ends = np.array([len(words)], np.int64)
+    return train_batch(kernel, KernelWorker(kernel, seed), words, ends, 0.0, 0.0)
+
+
 def test_subsampling_keeps_words_with_their_keep_probability():
     keep = np.full(10, 0.25, np.float32)
     kernel = _kernel(keep=keep)
     words = np.random.default_rng(1).integers(0, 10, 200_000).astype(np.int32)
-    kept, _, _ = train_batch(
-        kernel, KernelWorker(kernel, 3), words, np.array([len(words)], np.int64), 0.0, 0.0
-    )
+    kept, _, _ = train_one_sentence(kernel, words)
     assert kept / len(words) == pytest.approx(0.25, abs=0.005)
 
 
@@ -256,9 +260,7 @@ def test_reduced_window_averages_window_plus_one_pairs_per_word():
     # b is uniform in 1..window, a word far from the ends pairs with 2b neighbours: E = window + 1.
     kernel = _kernel(window=5)
     words = np.zeros(100_000, np.int32)
-    _, pairs, _ = train_batch(
-        kernel, KernelWorker(kernel, 3), words, np.array([len(words)], np.int64), 0.0, 0.0
-    )
+    _, pairs, _ = train_one_sentence(kernel, words)
     assert pairs / len(words) == pytest.approx(6.0, rel=0.01)
 
 
@@ -313,8 +315,6 @@ def test_loss_total_stays_exact_past_float32_saturation():
         compute_loss=True,
     )
     words = np.zeros(1_600_000, np.int32)
-    _, pairs, loss = train_batch(
-        kernel, KernelWorker(kernel, 5), words, np.array([len(words)], np.int64), 0.0, 0.0
-    )
+    _, pairs, loss = train_one_sentence(kernel, words, seed=5)
     assert pairs > 2**24
     assert loss == pytest.approx(pairs * per_pair, rel=1e-12)
