@@ -167,3 +167,12 @@ def test_an_unknown_parameter_is_a_type_error_listing_valid_ones():
 def test_training_before_build_vocab_says_what_to_do():
     with pytest.raises(RuntimeError, match="build the vocabulary first"):
         SkipGram().train()
+
+
+def test_max_vocab_size_bounds_the_count_table_and_still_trains(make_planted):
+    # 36 frequent words plus 3000 words seen once: pruning keeps the frequent ones.
+    corpus = make_planted(sentences=1000) + [[f"rare{i}"] for i in range(3000)]
+    model = SkipGram(corpus, max_vocab_size=500, epochs=1, workers=1, **SMALL).train()
+    assert set(model.wv.index_to_key) >= {f"g{g}w{i}" for g in range(6) for i in range(6)}
+    assert len(model.wv) <= 500
+    assert model.last_epoch.raw_words == sum(len(s) for s in corpus)
