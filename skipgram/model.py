@@ -190,7 +190,7 @@ class SkipGram:
         kernel = self._kernel(compute_loss)
         workers = [
             KernelWorker(kernel, _worker_seed(p.seed, self.epochs_trained, i))
-            for i in range(p.workers)
+            for i in range(self._threads())
         ]
         schedule = LearningRate(p.alpha, p.min_alpha, ids.total_words * epochs)
         try:
@@ -206,6 +206,19 @@ class SkipGram:
         finally:
             self.wv.invalidate_norms()  # vectors changed, even if training was interrupted
         return self
+
+    def _threads(self) -> int:
+        """Worker threads for this objective. Every exact-softmax step rewrites the whole output
+        matrix, so two threads spend their time invalidating each other's cache lines: at
+        V = 1,964 one thread trained 52.9 k words/s and two 22.4 k (docs/benchmarks.md)."""
+        if self.params.objective == "softmax" and self.params.workers > 1:
+            logger.info(
+                "objective='softmax' trains with one thread (workers=%d ignored): "
+                "threads would contend for the whole output matrix",
+                self.params.workers,
+            )
+            return 1
+        return self.params.workers
 
     def _training_ids(self, corpus: Corpus | None) -> tuple[CorpusIds, np.ndarray | None]:
         """The word ids to train on, with the remap to vocabulary ids (None: already final)."""
