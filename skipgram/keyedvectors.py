@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from skipgram.io import decode_words, encode_words, load_arrays, save_arrays
+from skipgram.io import ModelFormatError, decode_words, encode_words, load_arrays, save_arrays
 
 KEYED_VECTORS_KIND = "keyed_vectors"
 Query = str | np.ndarray
@@ -196,8 +196,6 @@ class KeyedVectors:
 
     @classmethod
     def _from_arrays(cls, arrays: dict[str, np.ndarray], path: str | os.PathLike[str]):
-        from skipgram.io import ModelFormatError
-
         words = decode_words(arrays, path)
         vectors = arrays.get("vectors")
         counts = arrays.get("counts")

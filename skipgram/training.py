@@ -12,7 +12,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from skipgram._inner import KernelModel, KernelWorker, train_batch
@@ -70,16 +70,12 @@ class _Job:
     alpha_end: float
 
 
-ProgressHook = Callable[[int, float], None]  # (raw words trained so far this epoch, alpha)
-
-
 def run_epoch(
     kernel: KernelModel,
     workers: list[KernelWorker],
     batches: Iterable[Batch],
     schedule: LearningRate,
     words_done: int,
-    on_progress: ProgressHook | None = None,
 ) -> EpochStats:
     """Train on every batch once. `words_done` is the raw tokens trained before this epoch (the
     learning rate continues from there). Interrupting (Ctrl-C) or a failing worker stops every
@@ -125,8 +121,6 @@ def run_epoch(
             produced += batch.raw_words
             if not _put(jobs, job, stop):
                 break
-            if on_progress is not None:
-                on_progress(sum(t.raw_words for t in tallies), job.alpha_end)
     except BaseException:
         stop.set()
         raise
