@@ -146,34 +146,55 @@ class CorpusIds:
         return cls(keys, all_ids, np.concatenate(lengths).astype(np.int64, copy=False), spill)
 
     def batches(
-        self, remap: np.ndarray | None = None, batch_words: int = DEFAULT_BATCH_WORDS
+        self,
+        remap: np.ndarray | None = None,
+        batch_words: int = DEFAULT_BATCH_WORDS,
+        shuffle_seed: int | None = None,
     ) -> Iterator[Batch]:
         """Cut the stream into batches of whole sentences of at most `batch_words` raw tokens (a
-        longer sentence forms a batch of its own: nothing is ever split or cut)."""
-        ends = self.sentence_ends
+        longer sentence forms a batch of its own: nothing is ever split or cut).
+
+        Sentences come in corpus order, or with `shuffle_seed` in a random order drawn from it
+        (every sentence exactly once)."""
+        order = None
+        lengths = self.sentence_lengths
+        if shuffle_seed is not None:
+            order = np.random.default_rng(shuffle_seed).permutation(self.total_sentences)
+            lengths = lengths[order]
+        ends = np.cumsum(lengths, dtype=np.int64) if order is not None else self.sentence_ends
         first = 0
         while first < len(ends):
             start = int(ends[first - 1]) if first else 0
             # The last sentence that still ends within the budget, or the first one alone.
             last = max(int(np.searchsorted(ends, start + batch_words, side="right")) - 1, first)
-            yield self._batch(first, last + 1, start, int(ends[last]), remap)
+            if order is None:
+                ids = np.asarray(self.ids[start : int(ends[last])])
+            else:
+                ids = self._gather(order[first : last + 1])
+            yield _make_batch(ids, lengths[first : last + 1], remap)
             first = last + 1
 
-    def _batch(
-        self, first: int, stop: int, start: int, end: int, remap: np.ndarray | None
-    ) -> Batch:
-        ids = np.asarray(self.ids[start:end])
-        if remap is not None:
-            ids = remap[ids]
-        known = ids >= 0
-        lengths = self.sentence_lengths[first:stop]
-        sentence_of_token = np.repeat(np.arange(len(lengths)), lengths)
-        kept_per_sentence = np.bincount(sentence_of_token[known], minlength=len(lengths))
-        return Batch(
-            words=ids[known].astype(np.int32, copy=False),
-            sentence_ends=np.cumsum(kept_per_sentence, dtype=np.int64),
-            raw_words=end - start,
-        )
+    def _gather(self, sentences: np.ndarray) -> np.ndarray:
+        """The ids of `sentences` (indices), back to back."""
+        lengths = self.sentence_lengths[sentences]
+        starts = self.sentence_ends[sentences] - lengths
+        # Position of each output token in the stream: its sentence's start plus its offset.
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        return np.asarray(self.ids)[shift + np.arange(int(lengths.sum()))]
+
+
+def _make_batch(ids: np.ndarray, lengths: np.ndarray, remap: np.ndarray | None) -> Batch:
+    """A Batch from the raw ids of consecutive sentences of `lengths` tokens."""
+    if remap is not None:
+        ids = remap[ids]
+    known = ids >= 0
+    sentence_of_token = np.repeat(np.arange(len(lengths)), lengths)
+    kept_per_sentence = np.bincount(sentence_of_token[known], minlength=len(lengths))
+    return Batch(
+        words=ids[known].astype(np.int32, copy=False),
+        sentence_ends=np.cumsum(kept_per_sentence, dtype=np.int64),
+        raw_words=int(lengths.sum()),
+    )
 
 
 class _IdStore:

@@ -49,6 +49,10 @@ class Parameters:
     workers: int = 0  # 0: one per CPU core
     seed: int = 1
     batch_words: int = DEFAULT_BATCH_WORDS
+    # Visit the sentences in a new random order every epoch. On text ordered by topic (books,
+    # a sorted dictionary) this keeps the loss falling to the last epoch and scored as well or
+    # better (docs/benchmarks.md); False keeps the corpus order, as gensim and word2vec.c do.
+    shuffle: bool = True
 
     def __post_init__(self) -> None:
         if self.alpha is None:
@@ -75,6 +79,9 @@ class Parameters:
             f"negative sampling needs negative >= 1, got {self.negative!r}",
         )
         _require(_is_int(self.seed), f"seed must be an integer, got {self.seed!r}")
+        _require(
+            isinstance(self.shuffle, bool), f"shuffle must be True or False, got {self.shuffle!r}"
+        )
         for name in ("sample", "ns_exponent", "alpha", "min_alpha"):
             _require(
                 isinstance(getattr(self, name), (int, float))
@@ -198,7 +205,7 @@ class SkipGram:
                 stats = run_epoch(
                     kernel,
                     workers,
-                    ids.batches(remap, p.batch_words),
+                    ids.batches(remap, p.batch_words, self._shuffle_seed()),
                     schedule,
                     words_done=epoch * ids.total_words,
                 )
@@ -206,6 +213,12 @@ class SkipGram:
         finally:
             self.wv.invalidate_norms()  # vectors changed, even if training was interrupted
         return self
+
+    def _shuffle_seed(self) -> int | None:
+        """A fresh sentence order per epoch, reproducible from the seed (see `shuffle`)."""
+        if not self.params.shuffle:
+            return None
+        return (self.params.seed * 1_000_003 + self.epochs_trained) % 2**63
 
     def _threads(self) -> int:
         """Worker threads for this objective. Every exact-softmax step rewrites the whole output

@@ -117,3 +117,21 @@ def test_invalid_utf8_still_names_the_line(tmp_path):
     path.write_bytes(b"fine words\nmore words\nbroken \xff byte\n")
     with pytest.raises(ValueError, match="line 3"):
         CorpusIds.scan(LineSentence(path))
+
+
+def test_a_shuffled_pass_holds_every_sentence_once_in_a_seeded_order():
+    sentences = [[f"w{i}", f"w{i + 1}"] for i in range(0, 600, 2)]
+    ids = CorpusIds.scan(sentences)
+    ordered = replay(ids, None, 7)
+    shuffled = list(_sentences_of(ids.batches(None, 7, shuffle_seed=5)))
+    assert sorted(shuffled) == sorted(ordered) and shuffled != ordered
+    again = list(_sentences_of(ids.batches(None, 7, shuffle_seed=5)))
+    other = list(_sentences_of(ids.batches(None, 7, shuffle_seed=6)))
+    assert again == shuffled and other != shuffled
+
+
+def _sentences_of(batches):
+    for batch in batches:
+        ends = batch.sentence_ends
+        starts = np.concatenate([[0], ends[:-1]])
+        yield from (batch.words[s:e].tolist() for s, e in zip(starts, ends, strict=True))

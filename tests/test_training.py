@@ -1,6 +1,9 @@
 """SkipGram end to end: it learns, it is reproducible, its loss is trustworthy, and bad input is
 refused with a message that says what to do."""
 
+import itertools
+from importlib import resources
+
 import numpy as np
 import pytest
 
@@ -176,3 +179,25 @@ def test_max_vocab_size_bounds_the_count_table_and_still_trains(make_planted):
     assert set(model.wv.index_to_key) >= {f"g{g}w{i}" for g in range(6) for i in range(6)}
     assert len(model.wv) <= 500
     assert model.last_epoch.raw_words == sum(len(s) for s in corpus)
+
+
+def test_on_text_ordered_by_topic_the_loss_still_falls_every_epoch():
+    # The bundled demo corpus runs through books in order. Read in that order, the online loss
+    # rises in the last epochs (a high learning rate lets the model follow the current topic,
+    # a decayed one no longer does); the default per-epoch shuffle keeps it falling.
+    demo = resources.files("skipgram") / "data" / "demo.txt.gz"
+    corpus = list(itertools.islice(LineSentence(str(demo)), 4000))
+    shuffled = SkipGram(corpus, vector_size=50, epochs=5, workers=1).train(compute_loss=True)
+    history = shuffled.loss_history
+    assert all(a > b for a, b in itertools.pairwise(history)), history
+    ordered = SkipGram(corpus, vector_size=50, epochs=5, workers=1, shuffle=False)
+    history = ordered.train(compute_loss=True).loss_history
+    assert history[-1] > history[-2], history  # what the shuffle is for
+
+
+def test_shuffle_false_keeps_the_corpus_order_and_is_still_reproducible(planted):
+    first = SkipGram(planted, epochs=1, workers=1, shuffle=False, **SMALL).train()
+    second = SkipGram(planted, epochs=1, workers=1, shuffle=False, **SMALL).train()
+    shuffled = SkipGram(planted, epochs=1, workers=1, **SMALL).train()
+    np.testing.assert_array_equal(first.wv.vectors, second.wv.vectors)
+    assert not np.array_equal(first.wv.vectors, shuffled.wv.vectors)
