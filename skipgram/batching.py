@@ -170,13 +170,12 @@ class CorpusIds:
             if order is None:
                 ids = np.asarray(self.ids[start : int(ends[last])])
             else:
-                ids = self._gather(order[first : last + 1])
+                ids = self._gather(order[first : last + 1], lengths[first : last + 1])
             yield _make_batch(ids, lengths[first : last + 1], remap)
             first = last + 1
 
-    def _gather(self, sentences: np.ndarray) -> np.ndarray:
-        """The ids of `sentences` (indices), back to back."""
-        lengths = self.sentence_lengths[sentences]
+    def _gather(self, sentences: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """The ids of `sentences` (indices, whose lengths are `lengths`), back to back."""
         starts = self.sentence_ends[sentences] - lengths
         # Position of each output token in the stream: its sentence's start plus its offset.
         shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
