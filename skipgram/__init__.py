@@ -17,14 +17,17 @@ if find_spec("skipgram._inner") is None or find_spec("skipgram._tokenize") is No
         "`skipgram` command"
     )
 
+from skipgram.callbacks import Callback
 from skipgram.corpus import LineSentence, PathLineSentences, Text8Corpus
 from skipgram.io import ModelFormatError
 from skipgram.keyedvectors import KeyedVectors
-from skipgram.model import SkipGram
+from skipgram.model import DivergenceError, SkipGram
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Callback",
+    "DivergenceError",
     "KeyedVectors",
     "LineSentence",
     "ModelFormatError",

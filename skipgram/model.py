@@ -12,11 +12,13 @@ from typing import Any
 
 import numpy as np
 
+from skipgram import callbacks as hooks
 from skipgram._inner import OBJECTIVES, KernelModel, KernelWorker
 from skipgram.batching import DEFAULT_BATCH_WORDS, CorpusIds
 from skipgram.corpus import check_sentences, is_one_shot, same_corpus
 from skipgram.io import ModelFormatError, decode_words, encode_words, load_arrays, save_arrays
 from skipgram.keyedvectors import KeyedVectors
+from skipgram.progress import ProgressBar
 from skipgram.training import EpochStats, LearningRate, run_epoch
 from skipgram.vocab import Vocabulary
 
@@ -29,6 +31,10 @@ MODEL_KIND = "skipgram_model"
 # (docs/benchmarks.md).
 DEFAULT_ALPHA = {"ns": 0.025, "hs": 0.025, "softmax": 0.05}
 Corpus = Iterable[Sequence[str]]
+
+
+class DivergenceError(FloatingPointError):
+    """Training produced NaN or infinite values (usually: the learning rate is too large)."""
 
 
 @dataclass
@@ -53,6 +59,9 @@ class Parameters:
     # a sorted dictionary) this keeps the loss falling to the last epoch and scored as well or
     # better (docs/benchmarks.md); False keeps the corpus order, as gensim and word2vec.c do.
     shuffle: bool = True
+    # Negative sampling only, opt-in: one set of `negative` noise words per window, shared by
+    # all its context words (HogBatch, Ji et al. 2016); see docs/benchmarks.md for its cost.
+    shared_negatives: bool = False
 
     def __post_init__(self) -> None:
         if self.alpha is None:
@@ -79,8 +88,14 @@ class Parameters:
             f"negative sampling needs negative >= 1, got {self.negative!r}",
         )
         _require(_is_int(self.seed), f"seed must be an integer, got {self.seed!r}")
+        for name in ("shuffle", "shared_negatives"):
+            _require(
+                isinstance(getattr(self, name), bool),
+                f"{name} must be True or False, got {getattr(self, name)!r}",
+            )
         _require(
-            isinstance(self.shuffle, bool), f"shuffle must be True or False, got {self.shuffle!r}"
+            not self.shared_negatives or self.objective == "ns",
+            f"shared_negatives applies to objective='ns' only, got {self.objective!r}",
         )
         for name in ("sample", "ns_exponent", "alpha", "min_alpha"):
             _require(
@@ -142,11 +157,18 @@ class SkipGram:
 
     # ---- vocabulary ------------------------------------------------------------------------
 
-    def build_vocab(self, sentences: Corpus) -> SkipGram:
+    def build_vocab(self, sentences: Corpus, update: bool = False) -> SkipGram:
         """Read the corpus once: count the words, keep those with `min_count` occurrences and
         initialise the vectors. The corpus is remembered for `train()`, and so is this pass, as
-        compact word ids: training replays them instead of reading the text again."""
+        compact word ids: training replays them instead of reading the text again.
+
+        With `update=True` the existing vocabulary is extended instead: words of `sentences`
+        that are new and occur `min_count` times in it get new rows (initialised like the first
+        ones; existing words keep their rows and vectors), known words' counts grow, and
+        `sentences` becomes the corpus `train()` uses by default. Returns the model."""
         check_sentences(sentences)
+        if update:
+            return self._extend_vocab(sentences)
         p = self.params
         if p.max_vocab_size is None:
             scan = CorpusIds.scan(sentences)
@@ -158,30 +180,101 @@ class SkipGram:
             self.vocab = Vocabulary.build(sentences, p.min_count, p.max_vocab_size)
             self._corpus_ids = None
         self.corpus = sentences
-        rng = np.random.default_rng(p.seed)
-        # word2vec's initialisation: inputs uniform in [-0.5, 0.5) / d, outputs zero.
-        vectors = rng.random((len(self.vocab), p.vector_size), dtype=np.float32) - 0.5
-        vectors /= p.vector_size
+        vectors = _initial_vectors(len(self.vocab), p.vector_size, np.random.default_rng(p.seed))
         self.wv = KeyedVectors(self.vocab.words, vectors, self.vocab.counts)
-        rows = len(self.vocab) - 1 if p.objective == "hs" else len(self.vocab)
-        self.output_vectors = np.zeros((rows, p.vector_size), dtype=np.float32)
+        self.output_vectors = np.zeros((self._output_rows(), p.vector_size), dtype=np.float32)
         self.epochs_trained = 0
         self.loss_history = []
         return self
 
+    def _extend_vocab(self, sentences: Corpus) -> SkipGram:
+        """`build_vocab(sentences, update=True)`: new words are appended after the known ones
+        (so the rows of known words do not move); the learning rate of the next `train()` starts
+        again from `alpha`, as for any `train()` call."""
+        if self.vocab is None or self.wv is None or self.output_vectors is None:
+            raise RuntimeError(
+                "build_vocab(update=True) extends an existing vocabulary: build one first with "
+                "model.build_vocab(corpus)"
+            )
+        p, old = self.params, self.vocab
+        scan = CorpusIds.scan(sentences)
+        counts = scan.counts()
+        remap = np.fromiter((old.index.get(k, -1) for k in scan.keys), np.int32, len(scan.keys))
+        known = remap >= 0
+        added = np.flatnonzero(~known & (counts >= p.min_count))
+        added = added[np.argsort(-counts[added], kind="stable")]
+        remap[added] = np.arange(len(old), len(old) + len(added), dtype=np.int32)
+        merged = old.counts.copy()
+        merged[remap[known]] += counts[known]
+        self.vocab = Vocabulary(
+            old.words + [scan.keys[i] for i in added],
+            np.concatenate([merged, counts[added]]),
+            old.total_words + scan.total_words,
+            old.total_sentences + scan.total_sentences,
+        )
+        # A generator seeded by the seed and the old size: reproducible, unlike the first rows.
+        rng = np.random.default_rng([p.seed, len(old)])
+        new_rows = _initial_vectors(len(added), p.vector_size, rng)
+        self.wv = KeyedVectors(
+            self.vocab.words, np.concatenate([self.wv.vectors, new_rows]), self.vocab.counts
+        )
+        # hs: the Huffman tree is rebuilt from the new counts, so inner-node rows keep their
+        # trained values but may now sit at other places in the tree (gensim does the same).
+        extra = self._output_rows() - len(self.output_vectors)
+        self.output_vectors = np.concatenate(
+            [self.output_vectors, np.zeros((extra, p.vector_size), dtype=np.float32)]
+        )
+        self.corpus = sentences
+        self._corpus_ids = (scan, remap)
+        logger.info(
+            "vocabulary update: %d new words (now %d), %d tokens read",
+            len(added),
+            len(self.vocab),
+            scan.total_words,
+        )
+        return self
+
+    def _output_rows(self) -> int:
+        """Rows of the output matrix: one per word, or one per inner Huffman node for hs."""
+        return len(self.vocab) - 1 if self.params.objective == "hs" else len(self.vocab)
+
     # ---- training --------------------------------------------------------------------------
 
     def train(
-        self, corpus: Corpus | None = None, epochs: int | None = None, *, compute_loss: bool = False
+        self,
+        corpus: Corpus | None = None,
+        epochs: int | None = None,
+        *,
+        compute_loss: bool = False,
+        progress: bool | None = None,
+        callbacks: Iterable[Any] = (),
+        checkpoint: str | os.PathLike[str] | None = None,
     ) -> SkipGram:
-        """Train for `epochs` passes (default: the `epochs` parameter) over `corpus` (default:
-        the corpus the vocabulary was built from). Returns the model.
+        """Train for `epochs` passes over `corpus`. Returns the model.
 
         A corpus is read only once: its word ids are kept and replayed every epoch (a new
         corpus is read before the first epoch). The learning rate falls linearly from `alpha`
-        to `min_alpha` over this call's epochs. With `compute_loss`, the mean loss per (centre,
-        context) pair of each epoch is appended to `loss_history` (the tallies are float64 per
-        thread; computing the loss never changes the vectors)."""
+        to `min_alpha` over this call's epochs; every call starts again from `alpha`.
+
+        Args:
+            corpus: sentences to train on; default: the corpus the vocabulary was built from.
+            epochs: passes over the corpus; default: the `epochs` parameter.
+            compute_loss: append the mean loss per (centre, context) pair of each epoch to
+                `loss_history` (float64 tallies per thread; the vectors are the same either way).
+            progress: show a progress bar (epoch, words/s, learning rate, loss, ETA); None shows
+                it when stderr is a terminal.
+            callbacks: objects with any of `on_train_begin`, `on_epoch_begin`, `on_epoch_end`,
+                `on_train_end`, each called with the model (see `skipgram.callbacks`).
+            checkpoint: save the model to this path after every epoch whose vectors are finite,
+                so a divergence or a crash never overwrites the last good state.
+
+        Raises:
+            DivergenceError: the vectors hold NaN or infinite values after an epoch (the
+                learning rate is too high); checked after every epoch.
+            KeyboardInterrupt: Ctrl-C; the worker threads stop within milliseconds and the model
+                stays usable (query it, save it, train again). Exceptions from callbacks
+                propagate the same way.
+        """
         if self.vocab is None or self.wv is None or self.output_vectors is None:
             raise RuntimeError(
                 "build the vocabulary first: SkipGram(corpus) or model.build_vocab(corpus)"
@@ -190,6 +283,7 @@ class SkipGram:
         _require(
             _is_int(epochs) and epochs >= 1, f"epochs must be a positive integer, got {epochs!r}"
         )
+        callbacks = hooks.check_callbacks(callbacks)
         ids, remap = self._training_ids(corpus)
         if ids.total_words == 0:
             raise ValueError("the training corpus is empty: it yielded no words")
@@ -200,17 +294,28 @@ class SkipGram:
             for i in range(self._threads())
         ]
         schedule = LearningRate(p.alpha, p.min_alpha, ids.total_words * epochs)
+        bar = ProgressBar(ids.total_words * epochs, epochs, progress, compute_loss)
         try:
+            hooks.call(callbacks, "on_train_begin", self)
             for epoch in range(epochs):
+                hooks.call(callbacks, "on_epoch_begin", self)
+                words_before = epoch * ids.total_words
+                bar.begin_epoch(epoch, words_before)
                 stats = run_epoch(
                     kernel,
                     workers,
                     ids.batches(remap, p.batch_words, self._shuffle_seed()),
                     schedule,
-                    words_done=epoch * ids.total_words,
+                    words_done=words_before,
+                    report=bar.update,
                 )
-                self._finish_epoch(stats, epoch, epochs, compute_loss)
+                bar.update(stats, schedule.at(words_before + stats.raw_words))
+                self.wv.invalidate_norms()
+                self._finish_epoch(stats, epoch, epochs, compute_loss, checkpoint)
+                hooks.call(callbacks, "on_epoch_end", self)
+            hooks.call(callbacks, "on_train_end", self)
         finally:
+            bar.close()
             self.wv.invalidate_norms()  # vectors changed, even if training was interrupted
         return self
 
@@ -264,6 +369,8 @@ class SkipGram:
         elif p.objective == "hs":
             tree = self.vocab.huffman_tree()
             arrays.update(code_offsets=tree.offsets, codes=tree.codes, points=tree.points)
+        if p.shared_negatives:  # passed only when on: the default kernel call stays as it was
+            arrays["shared_negatives"] = True
         return KernelModel(
             p.objective,
             self.wv.vectors,
@@ -275,11 +382,21 @@ class SkipGram:
             **arrays,
         )
 
-    def _finish_epoch(self, stats: EpochStats, epoch: int, epochs: int, compute_loss: bool) -> None:
-        self.epochs_trained += 1
+    def _finish_epoch(
+        self,
+        stats: EpochStats,
+        epoch: int,
+        epochs: int,
+        compute_loss: bool,
+        checkpoint: str | os.PathLike[str] | None,
+    ) -> None:
         self.last_epoch = stats
+        self._check_finite(epoch, checkpoint if epoch > 0 else None)
+        self.epochs_trained += 1
         if compute_loss:
             self.loss_history.append(stats.mean_loss)
+        if checkpoint is not None:
+            self.save(checkpoint)
         logger.info(
             "epoch %d/%d: %d raw words (%d kept) in %.1fs, %.0f words/s, loss %s",
             epoch + 1,
@@ -289,6 +406,26 @@ class SkipGram:
             stats.seconds,
             stats.words_per_second,
             f"{stats.mean_loss:.4f}" if compute_loss else "not computed",
+        )
+
+    def _check_finite(self, epoch: int, saved_to: str | os.PathLike[str] | None) -> None:
+        """DivergenceError if a weight is NaN or infinite; `saved_to` is where the previous
+        epoch of this `train()` call was saved, if it was. A float64 sum is non-finite exactly
+        when some float32 term is (float32 values cannot overflow it), and costs one pass."""
+        matrices = (self.wv.vectors, self.output_vectors)
+        if all(math.isfinite(float(np.sum(m, dtype=np.float64))) for m in matrices):
+            return
+        if saved_to is not None:
+            last_good = (
+                f"; {os.fspath(saved_to)} still holds the model after epoch "
+                f"{self.epochs_trained} (SkipGram.load it)"
+            )
+        else:
+            last_good = "; pass checkpoint=path to train() to keep the last good state"
+        raise DivergenceError(
+            f"training diverged in epoch {epoch + 1}: the vectors hold NaN or infinite values. "
+            f"The learning rate alpha={self.params.alpha} is too large for this corpus: "
+            f"rebuild the model with a smaller alpha (e.g. {self.params.alpha / 10:g})" + last_good
         )
 
     # ---- queries (delegated to the vectors) ------------------------------------------------
@@ -354,6 +491,14 @@ class SkipGram:
         ):
             raise ModelFormatError(f"{path}: matrix shapes or types do not match the parameters")
         return model
+
+
+def _initial_vectors(rows: int, vector_size: int, rng: np.random.Generator) -> np.ndarray:
+    """word2vec's initialisation of input vectors: uniform in [-0.5, 0.5) / vector_size (output
+    vectors start at zero)."""
+    vectors = rng.random((rows, vector_size), dtype=np.float32) - 0.5
+    vectors /= vector_size
+    return vectors
 
 
 def _worker_seed(seed: int, epochs_trained: int, worker: int) -> int:

@@ -8,11 +8,12 @@ counter is shared between threads, so none is lost or contended.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from skipgram._inner import KernelModel, KernelWorker, train_batch
@@ -76,10 +77,16 @@ def run_epoch(
     batches: Iterable[Batch],
     schedule: LearningRate,
     words_done: int,
+    report: Callable[[EpochStats, float], None] | None = None,
 ) -> EpochStats:
     """Train on every batch once. `words_done` is the raw tokens trained before this epoch (the
-    learning rate continues from there). Interrupting (Ctrl-C) or a failing worker stops every
-    thread before the exception propagates, so the vectors are left consistent."""
+    learning rate continues from there). `report(done, alpha)`, if given, is called from this
+    thread after each batch is queued, with the tallies of the batches finished so far and the
+    current learning rate (for a progress bar).
+
+    Interrupting (Ctrl-C) or a failing worker stops every thread before the exception
+    propagates: workers finish the batch in hand (milliseconds) and take no other, so the
+    vectors are left consistent and the model can be queried, saved and trained again."""
     jobs: queue.Queue[_Job | None] = queue.Queue(maxsize=2 * len(workers))
     tallies = [EpochStats() for _ in workers]
     failures: list[BaseException] = []
@@ -89,7 +96,7 @@ def run_epoch(
         try:
             while not stop.is_set():
                 job = jobs.get()
-                if job is None:
+                if job is None or stop.is_set():
                     return
                 kept, pairs, loss = train_batch(
                     kernel,
@@ -121,6 +128,8 @@ def run_epoch(
             produced += batch.raw_words
             if not _put(jobs, job, stop):
                 break
+            if report is not None:
+                report(_sum(tallies), job.alpha_end)
     except BaseException:
         stop.set()
         raise
@@ -128,7 +137,15 @@ def run_epoch(
         _finish(jobs, threads, stop)
     if failures:
         raise failures[0]
-    total = EpochStats(seconds=time.perf_counter() - started)
+    total = _sum(tallies)
+    total.seconds = time.perf_counter() - started
+    return total
+
+
+def _sum(tallies: list[EpochStats]) -> EpochStats:
+    """The tallies added up. Reading another thread's counters while it runs is safe under the
+    GIL; a total read mid-batch is merely a few milliseconds old."""
+    total = EpochStats()
     for tally in tallies:
         total.add(tally)
     return total
@@ -147,14 +164,39 @@ def _put(jobs: queue.Queue, job: _Job, stop: threading.Event) -> bool:
 
 def _finish(jobs: queue.Queue, threads: list[threading.Thread], stop: threading.Event) -> None:
     """Tell every worker to finish and wait for them. On a stop, queued jobs are dropped so
-    workers exit after their current batch (a batch takes milliseconds)."""
+    workers exit after their current batch (a batch takes milliseconds).
+
+    A Ctrl-C that arrives while waiting here (after the last batch was queued) turns the wait
+    into a stop and is re-raised once every thread has ended: returning earlier would leave
+    threads writing to the vectors while the caller already uses them."""
+    interrupted: BaseException | None = None
     if stop.is_set():
-        while True:
-            try:
-                jobs.get_nowait()
-            except queue.Empty:
-                break
+        _drop_queued(jobs)
     for _ in threads:
         jobs.put(None)
     for thread in threads:
-        thread.join()
+        while thread.is_alive():
+            try:
+                thread.join(timeout=_POLL_SECONDS)
+            except KeyboardInterrupt as error:
+                interrupted = error
+                stop.set()
+                _drop_queued(jobs)
+                for _ in threads:  # the sentinels may have been dropped with the jobs
+                    _offer(jobs, None)
+    if interrupted is not None:
+        raise interrupted
+
+
+def _drop_queued(jobs: queue.Queue) -> None:
+    while True:
+        try:
+            jobs.get_nowait()
+        except queue.Empty:
+            return
+
+
+def _offer(jobs: queue.Queue, item: _Job | None) -> None:
+    # Full only when the queue already holds a sentinel for every worker.
+    with contextlib.suppress(queue.Full):
+        jobs.put_nowait(item)

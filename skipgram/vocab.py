@@ -155,8 +155,22 @@ class Vocabulary:
         return build_alias_table(np.power(self.counts.astype(np.float64), exponent))
 
     def huffman_tree(self) -> HuffmanTree:
-        """Huffman tree over the counts, built in O(V log V) time."""
-        return build_huffman_tree(self.counts)
+        """Huffman tree over the counts, built in O(V log V) time. The counts are in descending
+        order except after `SkipGram.build_vocab(update=True)` appended new words; then the
+        tree is built over the sorted counts and its paths are put back in word order."""
+        order = np.argsort(-self.counts, kind="stable")
+        if np.array_equal(order, np.arange(len(self))):
+            return build_huffman_tree(self.counts)
+        by_rank = build_huffman_tree(self.counts[order])
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        lengths = np.diff(by_rank.offsets)[rank]
+        offsets = np.zeros(len(self) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        # Position i of word w's path comes from position i of its path in the sorted tree.
+        source = np.repeat(by_rank.offsets[:-1][rank] - offsets[:-1], lengths)
+        source += np.arange(offsets[-1])
+        return HuffmanTree(offsets, by_rank.codes[source], by_rank.points[source])
 
 
 def build_huffman_tree(counts: np.ndarray) -> HuffmanTree:

@@ -1,0 +1,55 @@
+"""Hooks into training: objects whose methods `train()` calls between epochs.
+
+Any object with some of the methods below works; subclassing `Callback` just supplies no-op
+defaults. Callbacks run in the calling thread while no worker thread is training, so they may
+read, evaluate or save the model. An exception raised by a callback stops training (the
+threads have already finished the epoch) and propagates out of `train()`; the model stays
+usable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from skipgram.model import SkipGram
+
+HOOKS = ("on_train_begin", "on_epoch_begin", "on_epoch_end", "on_train_end")
+
+
+class Callback:
+    """Base class with a no-op for every hook. `model.epochs_trained` counts finished epochs,
+    `model.last_epoch` holds the statistics of the last one."""
+
+    def on_train_begin(self, model: SkipGram) -> None:
+        """Called once by `train()` before the first epoch."""
+
+    def on_epoch_begin(self, model: SkipGram) -> None:
+        """Called before each epoch."""
+
+    def on_epoch_end(self, model: SkipGram) -> None:
+        """Called after each epoch, once its statistics are recorded and the vectors checked."""
+
+    def on_train_end(self, model: SkipGram) -> None:
+        """Called once after the last epoch of a `train()` call that completed."""
+
+
+def check_callbacks(callbacks: Iterable[Any]) -> list[Any]:
+    """The callbacks as a list; TypeError for an object that has none of the hooks (a typo in a
+    method name would otherwise be silently ignored)."""
+    checked = list(callbacks)
+    for callback in checked:
+        if not any(callable(getattr(callback, hook, None)) for hook in HOOKS):
+            raise TypeError(
+                f"{callback!r} is not a callback: it has none of the methods {', '.join(HOOKS)}"
+            )
+    return checked
+
+
+def call(callbacks: list[Any], hook: str, model: SkipGram) -> None:
+    """Call `hook(model)` on every callback that has it, in order."""
+    for callback in callbacks:
+        method = getattr(callback, hook, None)
+        if method is not None:
+            method(model)
