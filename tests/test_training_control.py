@@ -125,7 +125,7 @@ def test_the_checkpoint_keeps_the_last_good_epoch(planted, tmp_path):
                 model.output_vectors[0, 0] = np.inf
 
     with pytest.raises(
-        DivergenceError, match="last-good.model still holds the model after epoch 1"
+        DivergenceError, match=r"last-good\.model still holds the model after epoch 1"
     ):
         model.train(callbacks=[Poison()], checkpoint=checkpoint)
     saved = SkipGram.load(checkpoint)
