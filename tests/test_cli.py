@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import numpy as np
+
 from skipgram.cli import main
 
 
@@ -87,3 +89,85 @@ def test_python_dash_m_demo_trains_on_the_bundled_corpus(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "trained on" in result.stdout and "king:" in result.stdout
+
+
+def trained_model(tmp_path, make_planted):
+    corpus = write_corpus(tmp_path / "small.txt", make_planted)
+    model = tmp_path / "m"
+    args = ["train", str(corpus), "--output", str(model), "--vector-size", "16", "--epochs", "3"]
+    assert main([*args, "--min-count", "1", "--workers", "2", "--quiet"]) == 0
+    return model
+
+
+def test_analogy_prints_b_minus_a_plus_c(tmp_path, make_planted, capsys):
+    model = trained_model(tmp_path, make_planted)
+    capsys.readouterr()
+    assert main(["--quiet", "analogy", str(model), "g1w0", "g1w1", "g2w0", "--topn", "3"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3
+    # g1w1 - g1w0 + g2w0 stays inside group 2, the only group of the positive terms left.
+    assert lines[0].split("\t")[0].startswith("g2")
+
+
+def test_evaluate_reports_analogies_with_skipped_questions_and_pair_correlations(
+    tmp_path, make_planted, capsys
+):
+    model = trained_model(tmp_path, make_planted)
+    questions = tmp_path / "questions.txt"
+    questions.write_text(
+        ": same-group\ng0w0 g0w1 g1w0 g1w1\ng2w0 g2w1 g3w0 g3w1\n: unknown\ng0w0 xx g1w0 g1w1\n"
+    )
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(
+        "g0w0\tg0w1\t9.0\ng0w0\tg1w1\t1.0\ng2w2\tg2w3\t8.5\ng3w1\tg4w4\t0.5\nzz\tg0w0\t3\n"
+    )
+    capsys.readouterr()
+    args = ["evaluate", str(model), "--analogies", str(questions), "--pairs", str(pairs)]
+    assert main(["--quiet", *args]) == 0
+    out = capsys.readouterr().out
+    assert "analogy accuracy" in out and "1 skipped" in out
+    assert "pairs spearman" in out and "1 of 5 pairs" in out
+
+
+def test_evaluate_without_files_is_a_clear_error(tmp_path, make_planted, capsys):
+    model = trained_model(tmp_path, make_planted)
+    capsys.readouterr()
+    assert main(["evaluate", str(model)]) == 2
+    assert "give --analogies FILE and/or --pairs FILE" in capsys.readouterr().err
+
+
+def test_export_writes_word2vec_files_that_load_back(tmp_path, make_planted, capsys):
+    from skipgram import KeyedVectors, SkipGram
+
+    model = trained_model(tmp_path, make_planted)
+    wv = SkipGram.load(model).wv
+    for fmt, binary in (("word2vec-binary", True), ("word2vec-text", False)):
+        out = tmp_path / f"vectors.{fmt}.gz"
+        assert main(["--quiet", "export", str(model), str(out), "--format", fmt]) == 0
+        back = KeyedVectors.load_word2vec_format(out, binary=binary)
+        assert back.index_to_key == wv.index_to_key
+        np.testing.assert_array_equal(back.vectors, wv.vectors)
+
+
+def test_commands_accept_a_saved_vectors_file(tmp_path, make_planted, capsys):
+    from skipgram import SkipGram
+
+    model = trained_model(tmp_path, make_planted)
+    SkipGram.load(model).wv.save(tmp_path / "vectors")
+    capsys.readouterr()
+    assert main(["similar", str(tmp_path / "vectors"), "g0w0", "--topn", "2", "--quiet"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 2
+
+
+def test_issue_commands_via_python_dash_m(tmp_path, make_planted):
+    """The acceptance commands of the command-line issue, as a user types them."""
+    write_corpus(tmp_path / "small.txt", make_planted)
+    run = [sys.executable, "-m", "skipgram"]
+    options = dict(capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path)
+    train = [*run, "train", "small.txt", "--output", "m", "--vector-size", "30", "--epochs", "1"]
+    trained = subprocess.run([*train, "--min-count", "5", "--workers", "2"], **options)
+    assert trained.returncode == 0, trained.stderr
+    similar = subprocess.run([*run, "similar", "m", "g0w0", "--topn", "5"], **options)
+    assert similar.returncode == 0, similar.stderr
+    lines = similar.stdout.strip().splitlines()
+    assert len(lines) == 5 and all(len(line.split("\t")) == 2 for line in lines)
