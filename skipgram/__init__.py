@@ -19,6 +19,7 @@ if find_spec("skipgram._inner") is None or find_spec("skipgram._tokenize") is No
 
 from skipgram.callbacks import Callback
 from skipgram.corpus import LineSentence, PathLineSentences, Text8Corpus
+from skipgram.evaluation import AnalogyResult, PairsResult, SectionResult
 from skipgram.io import ModelFormatError
 from skipgram.keyedvectors import KeyedVectors
 from skipgram.model import DivergenceError, SkipGram
@@ -26,12 +27,15 @@ from skipgram.model import DivergenceError, SkipGram
 __version__ = "0.1.0"
 
 __all__ = [
+    "AnalogyResult",
     "Callback",
     "DivergenceError",
     "KeyedVectors",
     "LineSentence",
     "ModelFormatError",
+    "PairsResult",
     "PathLineSentences",
+    "SectionResult",
     "SkipGram",
     "Text8Corpus",
     "__version__",

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from skipgram import evaluation, word2vec_format
+from skipgram.evaluation import AnalogyResult, PairsResult
 from skipgram.io import ModelFormatError, decode_words, encode_words, load_arrays, save_arrays
 
 KEYED_VECTORS_KIND = "keyed_vectors"
@@ -131,18 +133,62 @@ class KeyedVectors:
         if not positive and not negative:
             raise ValueError("most_similar needs at least one positive or negative word")
         query = np.zeros(self.vector_size, dtype=np.float32)
-        excluded = []
+        excluded: list[int] = []
         for weight, items in ((1.0, positive), (-1.0, negative)):
             for item in items:
-                if isinstance(item, str):
-                    excluded.append(self.get_index(item))
-                    query += weight * self.unit_vectors[excluded[-1]]
-                else:
-                    vector = np.asarray(item, dtype=np.float32)
-                    if vector.shape != (self.vector_size,):
-                        raise ValueError(f"query vectors must have shape ({self.vector_size},)")
-                    query += weight * vector / max(float(np.linalg.norm(vector)), 1e-30)
-        return self._rank(query, topn, restrict_vocab, excluded)
+                query += weight * self._unit_query(item, excluded)
+        limit = self._search_limit(restrict_vocab)
+        norm = float(np.linalg.norm(query))
+        query = query / norm if norm > 0 else query
+        # One BLAS matrix-vector product over the (cached) unit vectors.
+        return self._top(self.unit_vectors[:limit] @ query, topn, excluded)
+
+    def most_similar_cosmul(
+        self,
+        positive: Query | Sequence[Query],
+        negative: Query | Sequence[Query] | None = None,
+        topn: int | None = 10,
+        restrict_vocab: int | None = None,
+    ) -> list[tuple[str, float]] | np.ndarray:
+        """Words ranked by Levy and Goldberg's multiplicative objective (3CosMul).
+
+        Each word w scores prod(sim(w, p) for p in positive) / (prod(sim(w, n) for n in
+        negative) + 1e-6), where sim is the cosine shifted to [0, 1] as (1 + cos) / 2. For the
+        analogy a : b :: c : ?, call it with positive=[b, c], negative=[a]. Query words are never
+        returned. Unlike gensim, raw query vectors are normalised like words (gensim uses them
+        as given) and `restrict_vocab` is honoured (gensim 4.4 ignores it).
+
+        Args:
+            positive: words or raw vectors whose similarity multiplies the score.
+            negative: words or raw vectors whose similarity divides it.
+            topn: how many words to return; None returns the score of every searched word.
+            restrict_vocab: search only the first N (most frequent) words.
+
+        Returns:
+            (word, score) pairs, best first; an array of scores if `topn` is None.
+
+        Raises:
+            ValueError: no positive query, a bad `topn` or `restrict_vocab`, or a raw vector of
+                the wrong shape.
+            KeyError: a query word is not in the vocabulary.
+        """
+        positive = _as_list(positive)
+        negative = _as_list(negative)
+        if not positive:
+            raise ValueError(
+                "most_similar_cosmul needs at least one positive word: 3CosMul multiplies "
+                "their similarities"
+            )
+        limit = self._search_limit(restrict_vocab)
+        excluded: list[int] = []
+
+        def shifted(items: list[Query]) -> list[np.ndarray]:
+            searched = self.unit_vectors[:limit]
+            return [(1.0 + searched @ self._unit_query(item, excluded)) / 2.0 for item in items]
+
+        # The epsilon keeps a word opposite to every negative query from dividing by zero.
+        scores = np.prod(shifted(positive), axis=0) / (np.prod(shifted(negative), axis=0) + 1e-6)
+        return self._top(scores.astype(np.float32, copy=False), topn, excluded)
 
     def similar_by_vector(
         self, vector: np.ndarray, topn: int | None = 10, restrict_vocab: int | None = None
@@ -152,30 +198,144 @@ class KeyedVectors:
             positive=[np.asarray(vector)], topn=topn, restrict_vocab=restrict_vocab
         )
 
-    def _rank(
-        self, query: np.ndarray, topn: int | None, restrict_vocab: int | None, excluded: list[int]
-    ) -> list[tuple[str, float]] | np.ndarray:
+    def doesnt_match(self, words: Sequence[str]) -> str:
+        """The word that goes least with the others: the one whose unit vector has the lowest
+        cosine with the mean of all their unit vectors (on a tie, the first in `words`).
+
+        Unlike gensim, which logs and ignores unknown words, an unknown word is an error.
+
+        Args:
+            words: the candidates.
+
+        Returns:
+            One of `words`.
+
+        Raises:
+            ValueError: `words` is empty.
+            KeyError: some words are not in the vocabulary (the message names them all).
+            TypeError: `words` is a single string rather than a list of words.
+        """
+        rows = self._rows_of(words, "doesnt_match", "words")
+        unit = self.unit_vectors[rows]
+        return words[int(np.argmin(unit @ unit.mean(axis=0)))]
+
+    def n_similarity(self, ws1: Sequence[str], ws2: Sequence[str]) -> float:
+        """Cosine similarity of the means of two lists of words' vectors (as gensim: the raw
+        vectors are averaged, so longer vectors weigh more). Unknown words are an error here,
+        whereas gensim ignores them.
+
+        Args:
+            ws1: the first list of words.
+            ws2: the second list of words.
+
+        Returns:
+            The cosine, in [-1, 1]; 0.0 if a mean is the zero vector.
+
+        Raises:
+            ValueError: a list is empty.
+            KeyError: some words are not in the vocabulary (the message names them all).
+            TypeError: a list is a single string rather than a list of words.
+        """
+        means = [
+            self._vectors[self._rows_of(words, "n_similarity", name)].mean(axis=0, dtype=np.float64)
+            for name, words in (("ws1", ws1), ("ws2", ws2))
+        ]
+        norms = float(np.linalg.norm(means[0])) * float(np.linalg.norm(means[1]))
+        return float(np.dot(means[0], means[1])) / norms if norms > 0 else 0.0
+
+    def _rows_of(self, words: Sequence[str], method: str, argument: str) -> list[int]:
+        if isinstance(words, str):
+            raise TypeError(
+                f"{method} takes a list of words as {argument}, not the single string {words!r}"
+            )
+        if len(words) == 0:
+            raise ValueError(f"{method} needs at least one word in {argument}")
+        unknown = list(dict.fromkeys(word for word in words if word not in self.key_to_index))
+        if len(unknown) > 1:
+            listed = ", ".join(repr(word) for word in unknown)
+            raise KeyError(f"words {listed} are not in the vocabulary")
+        return [self.get_index(word) for word in words]  # names a single unknown word
+
+    def _unit_query(self, item: Query, excluded: list[int]) -> np.ndarray:
+        """The unit vector of a query word (whose row joins `excluded`) or raw vector."""
+        if isinstance(item, str):
+            excluded.append(self.get_index(item))
+            return self.unit_vectors[excluded[-1]]
+        vector = np.asarray(item, dtype=np.float32)
+        if vector.shape != (self.vector_size,):
+            raise ValueError(f"query vectors must have shape ({self.vector_size},)")
+        return vector / max(float(np.linalg.norm(vector)), 1e-30)
+
+    def _search_limit(self, restrict_vocab: int | None) -> int:
         limit = len(self) if restrict_vocab is None else int(restrict_vocab)
         if limit < 1:
             raise ValueError(f"restrict_vocab must be positive, got {restrict_vocab}")
-        limit = min(limit, len(self))  # a bound beyond the vocabulary searches all of it
-        norm = float(np.linalg.norm(query))
-        query = query / norm if norm > 0 else query
-        # One BLAS matrix-vector product over the (cached) unit vectors.
-        similarities = self.unit_vectors[:limit] @ query
+        return min(limit, len(self))  # a bound beyond the vocabulary searches all of it
+
+    def _top(
+        self, scores: np.ndarray, topn: int | None, excluded: list[int]
+    ) -> list[tuple[str, float]] | np.ndarray:
+        """The `topn` best-scoring words but the `excluded` rows, or every score if None."""
         if topn is None:
-            return similarities
+            return scores
         if not isinstance(topn, (int, np.integer)) or isinstance(topn, bool) or topn < 1:
             raise ValueError(f"topn must be a positive integer or None, got {topn!r}")
+        limit = len(scores)
         excluded_here = [i for i in set(excluded) if i < limit]
         wanted = min(int(topn), limit - len(excluded_here))
         if wanted <= 0:
             return []
-        ranked = similarities.copy()
+        ranked = scores.copy()
         ranked[excluded_here] = -np.inf
         best = np.argpartition(-ranked, wanted - 1)[:wanted]
         best = best[np.argsort(-ranked[best], kind="stable")]
-        return [(self.index_to_key[i], float(similarities[i])) for i in best]
+        return [(self.index_to_key[i], float(scores[i])) for i in best]
+
+    # ---- evaluation ------------------------------------------------------------------------
+
+    def evaluate_word_analogies(
+        self,
+        path: str | os.PathLike[str],
+        restrict_vocab: int | None = 300000,
+        case_insensitive: bool = True,
+    ) -> AnalogyResult:
+        """Accuracy on analogy questions (questions-words format), answered with 3CosAdd.
+
+        See `skipgram.evaluation.evaluate_word_analogies` for the definitions (gensim's).
+
+        Args:
+            path: the questions file: ``": section"`` lines, then lines ``a b c d``.
+            restrict_vocab: how many of the first words are searched and known; None for all.
+            case_insensitive: compare words by their upper-case form.
+
+        Returns:
+            Accuracy and counts (correct, incorrect, skipped), in total and per section.
+        """
+        return evaluation.evaluate_word_analogies(self, path, restrict_vocab, case_insensitive)
+
+    def evaluate_word_pairs(
+        self,
+        path: str | os.PathLike[str],
+        delimiter: str = "\t",
+        restrict_vocab: int | None = 300000,
+        case_insensitive: bool = True,
+    ) -> PairsResult:
+        """Pearson and Spearman correlation of cosines with human similarity scores.
+
+        See `skipgram.evaluation.evaluate_word_pairs` for the definitions (gensim's).
+
+        Args:
+            path: lines ``word1<delimiter>word2<delimiter>score``; ``#`` starts a comment line.
+            delimiter: the field separator.
+            restrict_vocab: how many of the first words are known; None for all.
+            case_insensitive: compare words by their upper-case form.
+
+        Returns:
+            The correlations with p-values; the numbers of pairs and of skipped pairs.
+        """
+        return evaluation.evaluate_word_pairs(
+            self, path, delimiter, restrict_vocab, case_insensitive
+        )
 
     # ---- persistence -----------------------------------------------------------------------
 
@@ -193,6 +353,55 @@ class KeyedVectors:
         reading it."""
         arrays, _ = load_arrays(path, KEYED_VECTORS_KIND, mmap=mmap)
         return cls._from_arrays(arrays, path)
+
+    def save_word2vec_format(self, path: str | os.PathLike[str], binary: bool = False) -> None:
+        """Save in word2vec.c's text or binary format, readable by word2vec.c and gensim.
+
+        Text floats are the shortest decimals that read back as the same float32, so both
+        formats round-trip exactly. Counts are not stored (the format has no place for them).
+
+        Args:
+            path: the file; ``.gz`` or ``.bz2`` compresses it. Local files are written
+                atomically (a temporary file renamed over `path`).
+            binary: write the binary format instead of text.
+
+        Raises:
+            ValueError: a word is empty or contains whitespace, which the format cannot hold.
+        """
+        word2vec_format.save_word2vec_format(path, self.index_to_key, self._vectors, binary)
+
+    @classmethod
+    def load_word2vec_format(
+        cls,
+        path: str | os.PathLike[str],
+        binary: bool = False,
+        limit: int | None = None,
+        encoding: str = "utf-8",
+        unicode_errors: str = "strict",
+    ) -> KeyedVectors:
+        """Load vectors from a word2vec.c text or binary file (from word2vec.c, gensim, ...).
+
+        Unlike gensim, a word that appears twice is an error, not silently dropped.
+
+        Args:
+            path: the file or URL; ``.gz`` and ``.bz2`` are decompressed.
+            binary: read the binary format instead of text.
+            limit: read only the first `limit` vectors (None: all).
+            encoding: encoding of the words.
+            unicode_errors: ``"strict"`` raises on undecodable bytes; ``"replace"`` or
+                ``"ignore"`` (as in `bytes.decode`) help with word2vec.c files, which may cut
+                long words inside a UTF-8 character.
+
+        Returns:
+            The vectors, in file order, without counts.
+
+        Raises:
+            ModelFormatError: the file is malformed; the message names the line or byte.
+        """
+        words, vectors = word2vec_format.load_word2vec_format(
+            path, binary, limit, encoding, unicode_errors
+        )
+        return cls(words, vectors)
 
     @classmethod
     def _from_arrays(cls, arrays: dict[str, np.ndarray], path: str | os.PathLike[str]):

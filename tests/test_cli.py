@@ -16,7 +16,7 @@ def write_corpus(path, make_planted):
 def test_train_then_similar_prints_neighbours(tmp_path, make_planted, capsys):
     corpus = write_corpus(tmp_path / "small.txt", make_planted)
     model = tmp_path / "m"
-    args = ["train", str(corpus), "--output", str(model), "--vector-size", "16", "--epochs", "2"]
+    args = ["train", str(corpus), "--output", str(model), "--vector-size", "16", "--epochs", "5"]
     assert main(["--quiet", *args, "--min-count", "1", "--workers", "2"]) == 0
     assert main(["--quiet", "similar", str(model), "g0w0", "--topn", "5"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()[-5:]

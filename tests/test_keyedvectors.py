@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from gensim.models import KeyedVectors as GensimKeyedVectors
 
 from skipgram import KeyedVectors
 
@@ -427,3 +428,139 @@ def test_mmapped_vectors_can_be_saved_over_their_own_file(kv, tmp_path):
     expected = MATRIX.copy()
     expected[0] = 9.0
     assert np.array_equal(KeyedVectors.load(path).vectors, expected)
+
+
+# --- 3CosMul, doesnt_match, n_similarity (against gensim 4.4) --------------------------------
+
+
+def to_gensim(kv: KeyedVectors) -> GensimKeyedVectors:
+    other = GensimKeyedVectors(kv.vector_size)
+    other.add_vectors(kv.index_to_key, kv.vectors)
+    return other
+
+
+COSMUL_QUERIES = {
+    "one positive": (["w3"], []),
+    "analogy": (["w1", "w2"], ["w3"]),
+    "several": (["w4", "w8", "w30"], ["w15", "w16"]),
+}
+
+
+@pytest.mark.filterwarnings("ignore:Call to deprecated `init_sims`:DeprecationWarning")
+@pytest.mark.parametrize(("positive", "negative"), COSMUL_QUERIES.values(), ids=COSMUL_QUERIES)
+def test_most_similar_cosmul_agrees_with_gensim(random_kv, positive, negative):
+    ours = random_kv.most_similar_cosmul(positive, negative, topn=15)
+    theirs = to_gensim(random_kv).most_similar_cosmul(positive, negative, topn=15)
+    assert [word for word, _ in ours] == [word for word, _ in theirs]
+    np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], rtol=1e-5)
+    everything = random_kv.most_similar_cosmul(positive, negative, topn=None)
+    expected = to_gensim(random_kv).most_similar_cosmul(positive, negative, topn=None)
+    np.testing.assert_allclose(everything, expected, rtol=1e-5)
+
+
+def test_most_similar_cosmul_is_the_shifted_cosine_product(random_kv):
+    cos = random_kv.unit_vectors.astype(np.float64) @ random_kv.unit_vectors.T.astype(np.float64)
+    shifted = (1 + cos) / 2
+    expected = shifted[1] * shifted[2] / (shifted[3] + 1e-6)
+    scores = random_kv.most_similar_cosmul(positive=["w1", "w2"], negative="w3", topn=None)
+    np.testing.assert_allclose(scores, expected, rtol=1e-5)
+    best = random_kv.most_similar_cosmul(positive=["w1", "w2"], negative="w3", topn=3)
+    order = [i for i in np.argsort(-expected) if i not in (1, 2, 3)][:3]
+    assert [word for word, _ in best] == [f"w{i}" for i in order]
+
+
+def test_most_similar_cosmul_solves_the_planted_analogy(kv):
+    result = kv.most_similar_cosmul(positive=["king", "woman"], negative=["man"], topn=1)
+    assert result[0][0] == "queen"
+
+
+def test_most_similar_cosmul_with_one_word_ranks_like_most_similar(random_kv):
+    cosmul = random_kv.most_similar_cosmul("w9", topn=39)
+    assert [w for w, _ in cosmul] == [w for w, _ in random_kv.most_similar("w9", topn=39)]
+
+
+def test_most_similar_cosmul_normalises_raw_vectors(random_kv):
+    raw = random_kv.most_similar_cosmul(positive=[random_kv["w5"] * 7.0], topn=5)
+    word = random_kv.most_similar_cosmul(positive=["w5"], topn=4)
+    assert raw[0] == ("w5", pytest.approx(1 / (1 + 1e-6), abs=1e-6))  # raw vectors stay in
+    assert raw[1:] == [(w, pytest.approx(s, abs=1e-6)) for w, s in word]
+
+
+def test_most_similar_cosmul_restrict_vocab_and_topn(random_kv):
+    result = random_kv.most_similar_cosmul("w30", topn=100, restrict_vocab=10)
+    assert sorted(random_kv.get_index(word) for word, _ in result) == list(range(10))
+    assert len(random_kv.most_similar_cosmul("w3", topn=1000)) == 39
+    assert random_kv.most_similar_cosmul("w3", topn=None, restrict_vocab=10).shape == (10,)
+
+
+@pytest.mark.parametrize("topn", [0, -1, 2.5, True])
+def test_most_similar_cosmul_topn_must_be_a_positive_integer(kv, topn):
+    with pytest.raises(ValueError, match="topn"):
+        kv.most_similar_cosmul("king", topn=topn)
+
+
+def test_most_similar_cosmul_needs_a_positive_word(kv):
+    with pytest.raises(ValueError, match="at least one positive word"):
+        kv.most_similar_cosmul([], negative=["king"])
+
+
+def test_most_similar_cosmul_unknown_word(kv):
+    with pytest.raises(KeyError, match="'nope' is not in the vocabulary"):
+        kv.most_similar_cosmul(["king"], negative=["nope"])
+
+
+@pytest.mark.parametrize(
+    "words",
+    [["w1", "w2", "w3", "w4"], ["w0", "w10", "w20", "w30", "w39", "w5"], ["w7", "w8"]],
+)
+def test_doesnt_match_agrees_with_gensim(random_kv, words):
+    assert random_kv.doesnt_match(words) == to_gensim(random_kv).doesnt_match(words)
+
+
+def test_doesnt_match_finds_the_odd_one_out(kv):
+    assert kv.doesnt_match(["king", "queen", "man", "apple"]) == "apple"
+    assert kv.doesnt_match(("apple", "orange", "queen")) == "queen"
+    assert kv.doesnt_match(["king"]) == "king"
+
+
+def test_doesnt_match_names_every_unknown_word(kv):
+    with pytest.raises(KeyError, match="'nope' is not in the vocabulary"):
+        kv.doesnt_match(["king", "nope", "queen"])
+    with pytest.raises(KeyError, match="words 'nope', 'nada' are not in the vocabulary"):
+        kv.doesnt_match(["nope", "king", "nada", "nope"])
+
+
+def test_doesnt_match_refuses_an_empty_list_or_a_string(kv):
+    with pytest.raises(ValueError, match="at least one word"):
+        kv.doesnt_match([])
+    with pytest.raises(TypeError, match="list of words"):
+        kv.doesnt_match("king")
+
+
+def test_n_similarity_is_the_cosine_of_the_mean_vectors(random_kv):
+    raw = random_kv.vectors.astype(np.float64)
+    first, second = raw[[1, 2, 3]].mean(axis=0), raw[[4, 5]].mean(axis=0)
+    expected = first @ second / np.linalg.norm(first) / np.linalg.norm(second)
+    result = random_kv.n_similarity(["w1", "w2", "w3"], ["w4", "w5"])
+    assert type(result) is float
+    assert result == pytest.approx(expected, abs=1e-6)
+    assert random_kv.n_similarity(["w1"], ["w2"]) == pytest.approx(random_kv.similarity("w1", "w2"))
+
+
+def test_n_similarity_agrees_with_gensim(random_kv):
+    for ws1, ws2 in [(["w1", "w2", "w3"], ["w4", "w5"]), (["w0"], ["w9", "w19", "w29"])]:
+        theirs = float(to_gensim(random_kv).n_similarity(ws1, ws2))
+        assert random_kv.n_similarity(ws1, ws2) == pytest.approx(theirs, abs=1e-6)
+
+
+def test_n_similarity_errors(kv):
+    with pytest.raises(ValueError, match="at least one word in ws2"):
+        kv.n_similarity(["king"], [])
+    with pytest.raises(KeyError, match="'nope' is not in the vocabulary"):
+        kv.n_similarity(["king"], ["nope"])
+    with pytest.raises(TypeError, match="ws1"):
+        kv.n_similarity("king", ["queen"])
+
+
+def test_n_similarity_with_a_zero_vector_is_zero(with_zero):
+    assert with_zero.n_similarity(["void"], ["king"]) == 0.0
