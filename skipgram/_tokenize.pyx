@@ -2,9 +2,9 @@
 # cython: initializedcheck=False, nonecheck=False
 """UTF-8 text bytes to int32 word ids and sentence lengths, at C speed.
 
-`Tokenizer` gives exactly the sentences that `skipgram.corpus.LineSentence(path)` gives with its
-defaults (encoding utf-8, errors strict), with every word replaced by an id, but it never makes
-a Python object per token: bytes go in, numpy arrays come out.
+`Tokenizer` gives exactly the sentences that `skipgram.corpus.LineSentence(path)` gives with
+encoding utf-8 and errors "strict" (the default) or "replace", with every word replaced by an
+id, but it never makes a Python object per token: bytes go in, numpy arrays come out.
 
 How LineSentence's semantics map to bytes:
     lines       Python's universal newlines end a line at "\\n", "\\r" or "\\r\\n". Ending a line
@@ -20,10 +20,15 @@ How LineSentence's semantics map to bytes:
                 U+0085, U+2028, U+2029, \\x0b, \\x0c or \\x1c-\\x1e.
     sentences   A line of more than max_sentence_length tokens is cut into consecutive sentences
                 of max_sentence_length tokens, the last one shorter; nothing is dropped.
-    decoding    Python's strict UTF-8 codec. Separators are valid by construction, so the text
-                is valid exactly when every token is; a token is checked only when it is not
-                found in the word table (a word in the table was checked when it was added, or
-                came from a str), so a scan validates each distinct word once.
+    decoding    Python's UTF-8 codec. Separators are valid by construction, so the text is
+                valid exactly when every token is; a token is checked only when it is not found
+                in the word table (a word in the table was checked when it was added, or came
+                from a str), so a scan validates each distinct word once. With errors="replace"
+                an invalid token is decoded as Python does it, each maximal invalid subpart
+                becoming one U+FFFD, and the repaired word is looked up instead. A decoder never
+                takes a lead byte as a continuation, so an invalid sequence always ends before
+                a separator or a line end: repairing each token gives the same tokens as
+                decoding the whole line first, and U+FFFD is not whitespace.
 
 Words are told apart by their UTF-8 bytes, which is the same as comparing the decoded strings.
 """
@@ -156,40 +161,50 @@ cdef inline int separator_length(const uint8_t *p, size_t avail) noexcept nogil:
     return 0
 
 
+cdef inline Py_ssize_t utf8_sequence(const uint8_t *p, size_t n) noexcept nogil:
+    """Length of the UTF-8 sequence at the start of p[:n] (n >= 1) if Python's UTF-8 codec
+    accepts it; otherwise minus the length of its maximal invalid subpart (stray continuation
+    byte, overlong form, surrogate, above U+10FFFF, truncated), which that codec's "replace"
+    handler turns into one U+FFFD."""
+    cdef size_t need, k
+    cdef uint8_t b = p[0]
+    cdef uint8_t lo, hi
+    if b < 0x80:
+        return 1
+    if b < 0xC2:  # continuation byte, or C0/C1 (always overlong)
+        return -1
+    elif b < 0xE0:
+        need = 1
+        lo = 0x80
+        hi = 0xBF
+    elif b < 0xF0:
+        need = 2
+        lo = 0xA0 if b == 0xE0 else 0x80  # E0 80..9F would be overlong
+        hi = 0x9F if b == 0xED else 0xBF  # ED A0..BF would be a surrogate
+    elif b < 0xF5:
+        need = 3
+        lo = 0x90 if b == 0xF0 else 0x80  # F0 80..8F would be overlong
+        hi = 0x8F if b == 0xF4 else 0xBF  # F4 90.. would be above U+10FFFF
+    else:
+        return -1
+    if n < 2 or p[1] < lo or p[1] > hi:
+        return -1
+    for k in range(2, need + 1):
+        if k >= n or (p[k] & 0xC0) != 0x80:
+            return -<Py_ssize_t>k
+    return <Py_ssize_t>need + 1
+
+
 cdef inline int64_t utf8_error_at(const uint8_t *p, size_t n) noexcept nogil:
     """Index of the first byte of the first sequence in p[:n] that Python's strict UTF-8 codec
-    rejects (stray continuation byte, overlong form, surrogate, above U+10FFFF, truncated), or
-    -1 if there is none."""
+    rejects, or -1 if there is none."""
     cdef size_t i = 0
-    cdef size_t need, k
-    cdef uint8_t b, lo, hi
+    cdef Py_ssize_t length
     while i < n:
-        b = p[i]
-        if b < 0x80:
-            i += 1
-            continue
-        if b < 0xC2:  # continuation byte, or C0/C1 (always overlong)
+        length = utf8_sequence(p + i, n - i)
+        if length < 0:
             return <int64_t>i
-        elif b < 0xE0:
-            need = 1
-            lo = 0x80
-            hi = 0xBF
-        elif b < 0xF0:
-            need = 2
-            lo = 0xA0 if b == 0xE0 else 0x80  # E0 80..9F would be overlong
-            hi = 0x9F if b == 0xED else 0xBF  # ED A0..BF would be a surrogate
-        elif b < 0xF5:
-            need = 3
-            lo = 0x90 if b == 0xF0 else 0x80  # F0 80..8F would be overlong
-            hi = 0x8F if b == 0xF4 else 0xBF  # F4 90.. would be above U+10FFFF
-        else:
-            return <int64_t>i
-        if n - i - 1 < need or p[i + 1] < lo or p[i + 1] > hi:
-            return <int64_t>i
-        for k in range(2, need + 1):
-            if (p[i + k] & 0xC0) != 0x80:
-                return <int64_t>i
-        i += need + 1
+        i += <size_t>length
     return -1
 
 
@@ -301,8 +316,10 @@ cdef class Tokenizer:
     ``vocabulary[i]`` has id ``i``, the table never grows, and any other word gets id -1 (it
     still counts as a token and keeps its place in the sentence).
 
-    Invalid UTF-8 raises ValueError naming the byte offset in the current file; the tokenizer
-    cannot be used afterwards. One thread at a time: concurrent calls raise RuntimeError.
+    With ``errors="strict"`` (the default), invalid UTF-8 raises ValueError naming the byte
+    offset in the current file, and the tokenizer cannot be used afterwards. With
+    ``errors="replace"`` each maximal invalid subpart of a token becomes U+FFFD, as Python's
+    decoder does. One thread at a time: concurrent calls raise RuntimeError.
     """
 
     # Word table: open addressing with linear probing over `slots` (a power of two in size,
@@ -341,6 +358,11 @@ cdef class Tokenizer:
     cdef size_t file_pos        # bytes of the current file fed before the current block
     cdef size_t tok_abs         # offset in the current file where the open token starts
 
+    # errors="replace": an invalid token's repaired bytes (see _repair).
+    cdef bint replace_errors
+    cdef uint8_t *fixbuf
+    cdef size_t fix_len, fix_cap
+
     cdef bint busy              # a call is running (possibly without the GIL)
     cdef bint broken            # a decoding error left the state inconsistent
     cdef size_t err_offset
@@ -351,10 +373,10 @@ cdef class Tokenizer:
         # Everything starts NULL/0 (Cython zeroes the object), so __dealloc__ is always safe.
         pass
 
-    def __init__(self, vocabulary=None, max_sentence_length=10000):
+    def __init__(self, vocabulary=None, max_sentence_length=10000, errors="strict"):
         """``vocabulary``: None to number words as they appear, or a sequence of distinct str
         (word ``vocabulary[i]`` gets id ``i``; unknown words -1). ``max_sentence_length``: a
-        positive int."""
+        positive int. ``errors``: "strict" or "replace", as for ``bytes.decode``."""
         cdef size_t slots_wanted
         cdef list words = None
         self._check_idle()
@@ -367,6 +389,11 @@ cdef class Tokenizer:
             raise ValueError(
                 f"max_sentence_length must be a positive int, got {max_sentence_length!r}"
             )
+        if errors not in ("strict", "replace"):
+            raise ValueError(
+                f"errors must be 'strict' or 'replace', got {errors!r} (LineSentence reads other "
+                "error handlers in Python)"
+            )
         if vocabulary is not None:
             if isinstance(vocabulary, (str, bytes)):
                 raise ValueError("vocabulary must be a sequence of str words, not a single string")
@@ -375,6 +402,7 @@ cdef class Tokenizer:
         # No line can hold more tokens than this, so clamping changes nothing.
         self.max_sentence_length = <Py_ssize_t>min(int(max_sentence_length), 1 << 62)
         self.frozen = words is not None
+        self.replace_errors = errors == "replace"
         slots_wanted = MIN_SLOTS
         if words is not None:
             while slots_wanted * 5 < <size_t>len(words) * 8:
@@ -427,6 +455,9 @@ cdef class Tokenizer:
         free(self.ids)
         free(self.lens)
         free(self.tokbuf)
+        free(self.fixbuf)
+        self.fixbuf = NULL
+        self.fix_len = self.fix_cap = 0
         self.slots = NULL
         self.arena = NULL
         self.offs = NULL
@@ -566,12 +597,23 @@ cdef class Tokenizer:
         if wid < 0:
             # Not in the table, so never validated (the table's words all were).
             bad = utf8_error_at(p, n)
-            if bad >= 0:
+            if bad >= 0 and not self.replace_errors:
                 self.err_offset = self.tok_abs + <size_t>bad
                 self.err_snippet_len = n if n < SNIPPET_BYTES else SNIPPET_BYTES
                 memcpy(self.err_snippet, p, self.err_snippet_len)
                 return ERR_UTF8
-            if not self.frozen:
+            if bad >= 0:
+                # Look up the repaired word. The invalid bytes never enter the table, so each
+                # occurrence is repaired again: invalid text is rare, the table stays exact.
+                status = self._repair(p, n, <size_t>bad)
+                if status != OK:
+                    return status
+                p = self.fixbuf
+                n = self.fix_len
+                wk = word_key(p, n)
+                idx = self._probe(p, n, &wk)
+                wid = self.slots[idx].id
+            if wid < 0 and not self.frozen:
                 status = self._add(p, n, &wk, idx)
                 if status != OK:
                     return status
@@ -583,6 +625,31 @@ cdef class Tokenizer:
         self.cur_len += 1
         if self.cur_len == self.max_sentence_length:  # an overlong line goes on in a new sentence
             return self._end_sentence()
+        return OK
+
+    cdef int _repair(self, const uint8_t *p, size_t n, size_t first_bad) noexcept nogil:
+        """Put p[:n] into fixbuf[:fix_len] with each maximal invalid subpart, the first at
+        p[first_bad], replaced by U+FFFD (EF BF BD), as bytes.decode(errors="replace") does."""
+        cdef size_t i = first_bad
+        cdef size_t out = first_bad
+        cdef Py_ssize_t length
+        # Each replaced byte grows to at most 3 bytes.
+        if n > SIZE_MAX // 3 or reserve(<void **>&self.fixbuf, &self.fix_cap, 3 * n, 1):
+            return ERR_NOMEM
+        memcpy(self.fixbuf, p, first_bad)
+        while i < n:
+            length = utf8_sequence(p + i, n - i)
+            if length > 0:
+                memcpy(self.fixbuf + out, p + i, <size_t>length)
+                out += <size_t>length
+                i += <size_t>length
+            else:
+                self.fixbuf[out] = 0xEF
+                self.fixbuf[out + 1] = 0xBF
+                self.fixbuf[out + 2] = 0xBD
+                out += 3
+                i += <size_t>(-length)
+        self.fix_len = out
         return OK
 
     cdef int _end_sentence(self) noexcept nogil:
@@ -779,6 +846,7 @@ cdef class Tokenizer:
         shrink(<void **>&self.ids, &self.ids_cap, self.n_ids, sizeof(int32_t))
         shrink(<void **>&self.lens, &self.lens_cap, 0, sizeof(int64_t))
         shrink(<void **>&self.tokbuf, &self.tok_cap, self.tok_len, 1)
+        shrink(<void **>&self.fixbuf, &self.fix_cap, 0, 1)
         return ids, lengths
 
     def keys(self):

@@ -89,14 +89,16 @@ class CorpusIds:
         """Read `sentences` once. Without `vocabulary`, every distinct word gets the next free
         id; with it, words get their vocabulary id and unknown words -1.
 
-        Text files read as strict UTF-8 (LineSentence, PathLineSentences) are tokenised by
-        compiled code with no Python object per token; any other iterable goes through Python,
-        one dictionary lookup per token. Both give the same ids."""
+        Text files read as UTF-8 with errors "strict" or "replace" (LineSentence,
+        PathLineSentences) are tokenised by compiled code with no Python object per token; any
+        other iterable goes through Python, one dictionary lookup per token. Both give the same
+        ids."""
         files = utf8_files(sentences)
         if files is not None:
+            paths, errors = files
             try:
                 return cls._scan_files(
-                    files, sentences.max_sentence_length, vocabulary, memory_limit
+                    paths, sentences.max_sentence_length, vocabulary, memory_limit, errors
                 )
             except ValueError:
                 pass  # invalid UTF-8: the Python reader below raises it with the line number
@@ -126,8 +128,10 @@ class CorpusIds:
         max_sentence_length: int,
         vocabulary: Mapping[str, int] | None,
         memory_limit: int,
+        errors: str = "strict",
     ) -> CorpusIds:
-        tokenizer = Tokenizer(None if vocabulary is None else list(vocabulary), max_sentence_length)
+        words = None if vocabulary is None else list(vocabulary)
+        tokenizer = Tokenizer(words, max_sentence_length, errors)
         store = _IdStore(memory_limit)
         lengths: list[np.ndarray] = []
         for path in paths:

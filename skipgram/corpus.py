@@ -17,6 +17,9 @@ import smart_open
 
 #: Bytes read per block by :class:`Text8Corpus`; text8 is one ~100 MB line, never read whole.
 TEXT8_BLOCK_SIZE = 1 << 20
+#: Decoding error policies that the compiled reader implements; any other handler is read in
+#: Python (same sentences, slower).
+COMPILED_ERRORS = ("strict", "replace")
 
 
 def _positive_int(name: str, value: Any) -> int:
@@ -24,6 +27,20 @@ def _positive_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, Integral) or value <= 0:
         raise ValueError(f"{name} must be a positive int, got {value!r}")
     return int(value)
+
+
+def _check_decoding(encoding: str, errors: str) -> None:
+    """Fail at construction, not at the first undecodable byte, for a misspelt codec name."""
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, TypeError):
+        raise ValueError(f"unknown encoding {encoding!r}; use e.g. encoding='utf-8'") from None
+    try:
+        codecs.lookup_error(errors)
+    except (LookupError, TypeError):
+        raise ValueError(
+            f"errors must be a codec error handler such as 'strict' or 'replace', got {errors!r}"
+        ) from None
 
 
 def _check_local_file(path: str, what: str) -> None:
@@ -48,16 +65,28 @@ def _bad_line_number(path: Any, encoding: str) -> int | None:
     if not isinstance(path, str):
         return None  # an open file object: its raw bytes are not ours to re-read
     decoder = codecs.getincrementaldecoder(encoding)("strict")
-    newlines = 0
+    line_ends, after_cr = 0, False
     try:
         with smart_open.open(path, "rb") as raw:
             for block in iter(lambda: raw.read(1 << 16), b""):
-                newlines += decoder.decode(block).count("\n")
+                ends, after_cr = _line_ends(decoder.decode(block), after_cr)
+                line_ends += ends
     except UnicodeDecodeError as exc:
-        return newlines + exc.object[: exc.start].decode(encoding, "replace").count("\n") + 1
+        ends, _ = _line_ends(exc.object[: exc.start].decode(encoding, "replace"), after_cr)
+        return line_ends + ends + 1
     except (OSError, LookupError):
         pass
     return None
+
+
+def _line_ends(text: str, after_cr: bool) -> tuple[int, bool]:
+    r"""Line ends in `text` as a text file counts them ("\n", "\r" and "\r\n" end a line once
+    each), and whether `text` ends with "\r". `after_cr`: the text before ended with "\r", so a
+    leading "\n" completes that line end instead of ending another line."""
+    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if after_cr and text.startswith("\n"):
+        ends -= 1
+    return ends, text.endswith("\r") if text else after_cr
 
 
 def _decode_error(exc: UnicodeDecodeError, name: str, where: str) -> ValueError:
@@ -78,13 +107,29 @@ def _seekable(fileobj: IO[Any]) -> bool:
 class LineSentence:
     """One sentence per line, tokens split on whitespace; blank lines are skipped.
 
-    ``source`` is a path or URL (opened with :func:`smart_open.open`, so ``.gz``, ``.bz2`` and
-    remote files work) or an open text or binary file object; binary lines are decoded with
-    ``encoding``/``errors``. A file object is rewound before every pass; one that cannot seek
-    can be iterated only once. Lines longer than ``max_sentence_length`` tokens are split into
-    consecutive chunks, never truncated. Under ``errors="strict"`` an undecodable line raises
-    ValueError naming the file and line. A missing local file raises FileNotFoundError (a
-    directory IsADirectoryError) here, not at the first pass.
+    A line longer than ``max_sentence_length`` tokens is split into consecutive sentences of
+    that many tokens (the last one shorter), so every token is read and trained; none is cut
+    off. Each chunk trains as a sentence of its own: a context window never crosses a chunk
+    border, so only the ``window`` tokens on either side of a border lose the context beyond it
+    (0.1% of the tokens for window 5 and the default 10,000).
+
+    Undecodable bytes follow ``errors``: ``"strict"`` (the default) raises ValueError naming
+    the file, the line and the bytes; ``"replace"`` decodes them as U+FFFD (one per maximal
+    invalid sequence, as :meth:`bytes.decode` does), so a damaged word becomes a word of its
+    own. Training reads UTF-8 files with either policy in compiled code; other encodings and
+    handlers are read in Python, with the same result.
+
+    A missing local file raises FileNotFoundError (a directory IsADirectoryError) here, not at
+    the first pass; so does an unknown ``encoding`` or ``errors`` (ValueError).
+
+    Args:
+        source: a path or URL (opened with :func:`smart_open.open`, so ``.gz``, ``.bz2`` and
+            remote files work) or an open text or binary file object. A file object is rewound
+            before every pass; one that cannot seek can be iterated only once.
+        max_sentence_length: tokens per sentence; longer lines are chunked as above.
+        encoding: the text encoding of a path or of a binary file object's lines.
+        errors: what to do with undecodable bytes, ``"strict"`` or ``"replace"`` (or any
+            other handler name that :meth:`bytes.decode` accepts).
     """
 
     def __init__(
@@ -96,6 +141,7 @@ class LineSentence:
         errors: str = "strict",
     ) -> None:
         self.max_sentence_length = _positive_int("max_sentence_length", max_sentence_length)
+        _check_decoding(encoding, errors)
         self.encoding = encoding
         self.errors = errors
         self._fileobj: IO[Any] | None = None
@@ -159,8 +205,16 @@ class Text8Corpus:
 
     Yields sentences of exactly ``max_sentence_length`` tokens (the last may be shorter); the
     tokens equal ``open(path).read().split()``, with those straddling a block boundary
-    reassembled. ``source`` is opened with :func:`smart_open.open`; ``block_size`` is the
-    number of bytes read at a time and ``errors`` the UTF-8 decoding error handler.
+    reassembled, so every token is trained (a context window does not cross from one sentence
+    into the next). Under ``errors="strict"`` undecodable bytes raise ValueError naming the file
+    and the byte range of the block holding them; ``"replace"`` decodes them as U+FFFD.
+
+    Args:
+        source: a path or URL, opened with :func:`smart_open.open`.
+        max_sentence_length: tokens per sentence.
+        block_size: bytes read at a time.
+        errors: the UTF-8 decoding error handler, ``"strict"`` or ``"replace"`` (or any other
+            that :meth:`bytes.decode` accepts).
     """
 
     def __init__(
@@ -173,6 +227,7 @@ class Text8Corpus:
     ) -> None:
         self.max_sentence_length = _positive_int("max_sentence_length", max_sentence_length)
         self.block_size = _positive_int("block_size", block_size)
+        _check_decoding("utf-8", errors)
         self.errors = errors
         self.source = os.fspath(source)
         _check_local_file(self.source, "text8 corpus file")
@@ -215,6 +270,14 @@ class PathLineSentences:
     Files are taken from the top level only, in name order; hidden (dot) files are skipped.
     The list is fixed at construction so every pass sees the same sentences. Raises
     FileNotFoundError if ``source`` does not exist, ValueError for a directory with no files.
+    Long lines and undecodable bytes are handled as by :class:`LineSentence`.
+
+    Args:
+        source: a directory, or a single file.
+        max_sentence_length: tokens per sentence; longer lines are chunked.
+        encoding: the text encoding of every file.
+        errors: what to do with undecodable bytes, ``"strict"`` or ``"replace"`` (or any
+            other handler name that :meth:`bytes.decode` accepts).
     """
 
     def __init__(
@@ -227,6 +290,9 @@ class PathLineSentences:
     ) -> None:
         self.source = os.fspath(source)
         self.max_sentence_length = _positive_int("max_sentence_length", max_sentence_length)
+        _check_decoding(encoding, errors)
+        self.encoding = encoding
+        self.errors = errors
         if os.path.isdir(self.source):
             with os.scandir(self.source) as entries:
                 paths = sorted(
@@ -245,10 +311,11 @@ class PathLineSentences:
             yield from reader
 
 
-def utf8_files(corpus: object) -> list[str] | None:
-    """The files `corpus` reads, when it is a LineSentence or PathLineSentences over paths
-    decoded as strict UTF-8: those can be tokenised by the compiled reader, which gives the
-    same sentences. None for anything else (file objects, other encodings, other iterables)."""
+def utf8_files(corpus: object) -> tuple[list[str], str] | None:
+    """The files `corpus` reads and its decoding error policy, when it is a LineSentence or
+    PathLineSentences over paths decoded as UTF-8 with one of COMPILED_ERRORS: those can be
+    tokenised by the compiled reader, which gives the same sentences. None for anything else
+    (file objects, other encodings or handlers, other iterables)."""
     readers = corpus._readers if isinstance(corpus, PathLineSentences) else [corpus]
     paths = []
     for reader in readers:
@@ -256,11 +323,12 @@ def utf8_files(corpus: object) -> list[str] | None:
             type(reader) is LineSentence
             and isinstance(reader.source, str)
             and codecs.lookup(reader.encoding).name == "utf-8"
-            and reader.errors == "strict"
+            and reader.errors in COMPILED_ERRORS
+            and reader.errors == readers[0].errors
         ):
             return None
         paths.append(reader.source)
-    return paths
+    return paths, readers[0].errors
 
 
 def is_one_shot(corpus: object) -> bool:

@@ -11,17 +11,26 @@ Layout (all integers little-endian):
 Each array entry in the header gives its dtype (from a short allow-list), shape, offset, byte
 size and BLAKE2b-256 digest. Loading parses JSON and raw numbers only, so it can never run code;
 every size is checked against the file before anything is allocated, and the digests catch
-corruption. Arrays can be memory-mapped (copy-on-write) instead of read. Saving is atomic: a
-temporary file in the same directory is written, flushed, fsynced and renamed over the target.
+corruption. Header numbers must be finite and fit a float (no NaN, Infinity or 400-digit
+integers), so readers can convert them without overflowing. Every malformed file raises
+`ModelFormatError`. Arrays can be memory-mapped (copy-on-write) instead of read.
+
+Saving is atomic: a temporary file in the same directory is written, flushed, fsynced and
+renamed over the target, and the directory is fsynced so the rename survives a power cut. The
+target therefore always holds either the previous complete file or the new one. A process killed
+mid-save leaves its temporary file behind, named `.TARGET.<16 hex digits>.tmp` (hidden, so
+`PathLineSentences` and shell globs skip it); nothing ever reads it, and it can be deleted.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +41,7 @@ FORMAT_VERSION = 1
 ALIGNMENT = 64
 _PREAMBLE = len(MAGIC) + 8 + 32
 _MAX_HEADER = 1 << 24  # 16 MiB of JSON is far more than any real header needs
+_MAX_INT_DIGITS = 300  # header integers stay convertible to float (see _float_sized_int)
 # Only plain numeric dtypes: an object dtype would need pickle to load.
 ALLOWED_DTYPES = frozenset({"<f4", "<f8", "<i4", "<i8", "<u1", "<u4", "|u1"})
 
@@ -89,25 +99,51 @@ def save_arrays(
             "arrays": entries,
         }
         new_header = json.dumps(document, allow_nan=False).encode()
+        _check_numbers(new_header)
         if new_header == header:
             break
         header = new_header
+    write_only = os.O_WRONLY | getattr(os, "O_BINARY", 0)
+    with atomic_replace(path) as temp_name, os.fdopen(os.open(temp_name, write_only), "wb") as out:
+        out.write(MAGIC + len(header).to_bytes(8, "little"))
+        out.write(bytes.fromhex(_digest(header)) + header)
+        for name, entry in entries.items():
+            out.write(b"\0" * (entry["offset"] - out.tell()))
+            out.write(_raw(contiguous[name]))
+
+
+@contextmanager
+def atomic_replace(path: str | os.PathLike[str]) -> Iterator[str]:
+    """Write a file all at once or not at all.
+
+    Yields the name of a new empty file in the directory of `path`. When the block ends without
+    an error, that file is flushed to disk (fsync), renamed over `path`, and the directory is
+    fsynced so the rename survives a power cut; on an error it is deleted. A process killed at
+    any moment leaves `path` as it was (plus, at worst, a hidden `.NAME.<hex>.tmp` file that no
+    reader picks up)."""
     target = Path(path)
     fd, temp_name = _create_temp(target)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(MAGIC + len(header).to_bytes(8, "little"))
-            out.write(bytes.fromhex(_digest(header)) + header)
-            for name, entry in entries.items():
-                out.write(b"\0" * (entry["offset"] - out.tell()))
-                out.write(_raw(contiguous[name]))
-            out.flush()
-            os.fsync(out.fileno())
+        yield temp_name
+        fd = os.open(temp_name, os.O_RDONLY)
+        try:
+            os.fsync(fd)  # the data must be on disk before the rename makes it visible
+        finally:
+            os.close(fd)
         os.replace(temp_name, target)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
     _fsync_directory(target.parent)
+
+
+def _check_numbers(header: bytes) -> None:
+    """Refuse to write a header that the reader would refuse (an integer too large to load)."""
+    try:
+        json.loads(header, parse_int=_float_sized_int)
+    except ValueError as error:
+        raise ValueError(f"metadata cannot be saved: {error}") from None
 
 
 def _create_temp(target: Path) -> tuple[int, str]:
@@ -179,10 +215,34 @@ def load_arrays(
     return arrays, document["metadata"]
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # a literal such as 1e999 overflows to inf
+        raise ValueError(f"number {text[:20]} is out of range")
+    return value
+
+
+def _float_sized_int(text: str) -> int:
+    # Readers convert header numbers with float() and math.isfinite(), which raise
+    # OverflowError beyond about 1e308; no real count or seed comes near that.
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise ValueError(f"integer of {len(text)} digits is out of range")
+    return int(text)
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not a valid number here")  # the writer never writes NaN/Infinity
+
+
 def _parse_header(path: Path, header: bytes, kind: str) -> dict[str, Any]:
     try:
-        document = json.loads(header.decode("utf-8"))
-    except (ValueError, RecursionError) as error:  # bad UTF-8/JSON, huge ints, deep nesting
+        document = json.loads(
+            header.decode("utf-8"),
+            parse_float=_finite_float,
+            parse_int=_float_sized_int,
+            parse_constant=_no_constants,
+        )
+    except (ValueError, RecursionError) as error:  # bad UTF-8/JSON, odd numbers, deep nesting
         raise ModelFormatError(f"{path}: header is not valid JSON ({error})") from None
     if not isinstance(document, dict) or not isinstance(document.get("arrays"), dict):
         raise ModelFormatError(f"{path}: header lacks the array table")
@@ -191,15 +251,14 @@ def _parse_header(path: Path, header: bytes, kind: str) -> dict[str, Any]:
             f"{path}: format version {document.get('format_version')!r} is not supported "
             f"(this skipgram reads version {FORMAT_VERSION})"
         )
-    if document.get("kind") != kind:
+    found = document.get("kind")
+    if found != kind:
         hints = {
             "keyed_vectors": " — load it with KeyedVectors.load",
             "skipgram_model": " — load it with SkipGram.load (its vectors are model.wv)",
         }
-        raise ModelFormatError(
-            f"{path} holds {document.get('kind')!r}, not {kind!r}"
-            + hints.get(document.get("kind"), "")
-        )
+        hint = hints.get(found, "") if isinstance(found, str) else ""  # lists are unhashable
+        raise ModelFormatError(f"{path} holds {found!r:.60}, not {kind!r}{hint}")
     if not isinstance(document.get("metadata"), dict):
         raise ModelFormatError(f"{path}: header metadata must be a JSON object")
     return document

@@ -410,6 +410,8 @@ class KeyedVectors:
         counts = arrays.get("counts")
         if vectors is None or vectors.dtype != np.float32 or vectors.ndim != 2:
             raise ModelFormatError(f"{path}: missing or malformed vectors")
+        if counts is not None and counts.dtype.kind not in "iu":
+            raise ModelFormatError(f"{path}: word counts must be integers, got {counts.dtype}")
         if vectors.shape[0] != len(words) or (counts is not None and counts.shape != (len(words),)):
             raise ModelFormatError(f"{path}: {len(words)} words but {vectors.shape[0]} vectors")
         try:

@@ -356,7 +356,15 @@ class SkipGram:
             )
         if same_corpus(corpus, self.corpus):
             if self._corpus_ids is None:
-                self._corpus_ids = (CorpusIds.scan(corpus, self.vocab.index), None)
+                scan = CorpusIds.scan(corpus, self.vocab.index)
+                if scan.total_words != self.vocab.total_words:
+                    raise ValueError(
+                        f"the corpus yielded {scan.total_words} words on this pass but "
+                        f"{self.vocab.total_words} when the vocabulary was built: its __iter__ "
+                        "does not start over (a generator inside a class?) or the data changed; "
+                        "pass a restartable corpus"
+                    )
+                self._corpus_ids = (scan, None)
             return self._corpus_ids
         return CorpusIds.scan(corpus, self.vocab.index), None
 
@@ -465,7 +473,9 @@ class SkipGram:
         the file is never modified, and pages are read only when touched."""
         arrays, metadata = load_arrays(path, MODEL_KIND, mmap=mmap)
         try:
-            model = cls(**metadata["params"])
+            # Never cls(**params): a forged "sentences" key would become a training corpus.
+            model = cls()
+            model.params = Parameters(**metadata["params"])
             words = decode_words(arrays, path)
             model.vocab = Vocabulary(
                 words,
@@ -479,7 +489,7 @@ class SkipGram:
             model.loss_history = [
                 math.nan if x is None else float(x) for x in metadata["loss_history"]
             ]
-        except (KeyError, TypeError, ValueError) as error:
+        except (KeyError, TypeError, ValueError, OverflowError) as error:
             if isinstance(error, ModelFormatError):
                 raise
             raise ModelFormatError(f"{path}: invalid model contents ({error!r})") from None

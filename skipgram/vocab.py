@@ -47,7 +47,11 @@ class Vocabulary:
     index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.counts = np.asarray(self.counts, dtype=np.int64)
+        counts = np.asarray(self.counts)
+        # Fractional or NaN counts (e.g. from a forged model file) would be silently truncated.
+        if counts.size and counts.dtype.kind not in "iu":
+            raise ValueError(f"counts must be integers, got dtype {counts.dtype}")
+        self.counts = counts.astype(np.int64, copy=False)
         if len(self.words) != len(self.counts) or self.counts.ndim != 1:
             raise ValueError("words and counts must have the same length")
         if np.any(self.counts < 1) or self.total_words < int(self.counts.sum()):
@@ -113,11 +117,7 @@ class Vocabulary:
             )
         kept = np.flatnonzero(counts >= min_count)
         if kept.size == 0:
-            raise ValueError(
-                f"no word reaches min_count={min_count}: the corpus has {len(keys)} distinct "
-                f"words and {total_words} tokens, the most frequent word occurs "
-                f"{int(counts.max(initial=0))} times; lower min_count or train on more text"
-            )
+            raise ValueError(_too_rare(keys, counts, min_count, total_words))
         order = kept[np.argsort(-counts[kept], kind="stable")]
         remap = np.full(len(keys), -1, dtype=np.int32)
         remap[order] = np.arange(len(order), dtype=np.int32)
@@ -171,6 +171,21 @@ class Vocabulary:
         source = np.repeat(by_rank.offsets[:-1][rank] - offsets[:-1], lengths)
         source += np.arange(offsets[-1])
         return HuffmanTree(offsets, by_rank.codes[source], by_rank.points[source])
+
+
+def _too_rare(keys: list[str], counts: np.ndarray, min_count: int, total_words: int) -> str:
+    """Why no word made it into the vocabulary, with the counts to choose a new min_count."""
+    if len(keys) == 0:  # only max_vocab_size pruning empties the table of a non-empty corpus
+        return (
+            f"the corpus has {total_words} tokens, but max_vocab_size pruning dropped every "
+            "word while counting; raise max_vocab_size"
+        )
+    top = int(np.argmax(counts))
+    return (
+        f"no word reaches min_count={min_count}: the corpus has {len(keys)} distinct words and "
+        f"{total_words} tokens, the most frequent word, {keys[top]!r:.60}, occurs "
+        f"{counts[top]} times; lower min_count or train on more text"
+    )
 
 
 def build_huffman_tree(counts: np.ndarray) -> HuffmanTree:

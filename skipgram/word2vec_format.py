@@ -33,7 +33,7 @@ import numpy as np
 import smart_open
 from smart_open.compression import NO_COMPRESSION, get_supported_extensions
 
-from skipgram.io import ModelFormatError, _create_temp, _fsync_directory
+from skipgram.io import ModelFormatError, atomic_replace
 
 _HEADER = re.compile(rb"[ \t]*(\d{1,19})[ \t]+(\d{1,19})[ \t\r]*\n")
 _MAX_HEADER_BYTES = 256
@@ -151,21 +151,12 @@ def _open_for_writing(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
         with smart_open.open(os.fspath(path), "wb", compression=compression) as out:
             yield out
         return
-    fd, temp_name = _create_temp(local)
-    os.close(fd)  # smart_open reopens it by name, to put the compressor in between
-    try:
-        with smart_open.open(temp_name, "wb", compression=compression) as out:
-            yield out
-        fd = os.open(temp_name, os.O_RDONLY)
-        try:
-            os.fsync(fd)  # the data must be on disk before the rename makes it visible
-        finally:
-            os.close(fd)
-        os.replace(temp_name, local)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    _fsync_directory(local.parent)
+    # smart_open opens the temporary file by name, to put the compressor in between.
+    with (
+        atomic_replace(local) as temp_name,
+        smart_open.open(temp_name, "wb", compression=compression) as out,
+    ):
+        yield out
 
 
 def _local_path(path: str | os.PathLike[str]) -> Path | None:

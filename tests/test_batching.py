@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from skipgram import LineSentence, SkipGram
+from skipgram import LineSentence, PathLineSentences, SkipGram
 from skipgram.batching import CorpusIds
 
 SENTENCES = [["a", "b", "c"], ["b", "zz", "a", "a"], [], ["c"], ["zz", "zz"], ["a", "b"]]
@@ -117,6 +117,81 @@ def test_invalid_utf8_still_names_the_line(tmp_path):
     path.write_bytes(b"fine words\nmore words\nbroken \xff byte\n")
     with pytest.raises(ValueError, match="line 3"):
         CorpusIds.scan(LineSentence(path))
+
+
+def _broken_corpus(tmp_path, name="broken.txt"):
+    """Words with invalid UTF-8 of several kinds, many repeated, in a mostly clean text."""
+    rng = np.random.default_rng(4)
+    words = [b"a", b"bb", "d\u00e9j\u00e0".encode(), b"x\xff", b"\xff", b"\xe2\x80", b"\xc0\x80z"]
+    lines = [b" ".join(rng.choice(words, rng.integers(0, 20))) for _ in range(2000)]
+    path = tmp_path / name
+    path.write_bytes(b"\n".join(lines) + b"\xf0\x9f")  # and a truncated character at the end
+    return path
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _compiled_scans(monkeypatch) -> list:
+    """Record every scan that goes through the compiled reader."""
+    calls = []
+    compiled = CorpusIds._scan_files.__func__
+
+    def spy(cls, *args, **kwargs):
+        calls.append(args)
+        return compiled(cls, *args, **kwargs)
+
+    monkeypatch.setattr(CorpusIds, "_scan_files", classmethod(spy))
+    return calls
+
+
+@pytest.mark.parametrize("vocabulary", [None, {"\ufffd": 0, "a": 1, "x\ufffd": 2}])
+def test_errors_replace_is_read_by_the_compiled_reader_with_the_same_ids(
+    tmp_path, monkeypatch, vocabulary
+):
+    path = _broken_corpus(tmp_path)
+    calls = _compiled_scans(monkeypatch)
+    compiled = CorpusIds.scan(LineSentence(path, 5, errors="replace"), vocabulary)
+    assert len(calls) == 1  # no fallback to Python
+    python = CorpusIds.scan(list(LineSentence(path, 5, errors="replace")), vocabulary)
+    assert "x\ufffd" in python.keys
+    assert compiled.keys == python.keys
+    np.testing.assert_array_equal(compiled.ids, python.ids)
+    np.testing.assert_array_equal(compiled.sentence_lengths, python.sentence_lengths)
+
+
+def test_errors_replace_over_a_directory_uses_the_compiled_reader(tmp_path, monkeypatch):
+    _broken_corpus(tmp_path, "a.txt")
+    _text_corpus(tmp_path, "b.txt.gz")
+    calls = _compiled_scans(monkeypatch)
+    compiled = CorpusIds.scan(PathLineSentences(tmp_path, errors="replace"))
+    assert len(calls) == 1
+    python = CorpusIds.scan(list(PathLineSentences(tmp_path, errors="replace")))
+    assert compiled.keys == python.keys
+    np.testing.assert_array_equal(compiled.ids, python.ids)
+
+
+def test_other_error_handlers_are_read_in_python(tmp_path, monkeypatch):
+    path = _broken_corpus(tmp_path)
+    calls = _compiled_scans(monkeypatch)
+    ids = CorpusIds.scan(LineSentence(path, errors="ignore"))
+    assert calls == []
+    assert "x" in ids.keys and "\ufffd" not in ids.keys
+
+
+def test_strict_decoding_errors_from_the_compiled_reader_name_the_line(tmp_path, monkeypatch):
+    path = _broken_corpus(tmp_path)
+    calls = _compiled_scans(monkeypatch)
+    lines = path.read_bytes().split(b"\n")
+    first_bad_line = next(i for i, line in enumerate(lines, 1) if not _is_utf8(line))
+    with pytest.raises(ValueError, match=f"line {first_bad_line}:"):
+        CorpusIds.scan(LineSentence(path))
+    assert len(calls) == 1  # the compiled reader found it, Python named the line
 
 
 def test_a_shuffled_pass_holds_every_sentence_once_in_a_seeded_order():

@@ -17,6 +17,7 @@ from skipgram.corpus import (
     check_sentences,
     is_one_shot,
     iter_checked,
+    same_corpus,
 )
 
 TEXT = "the quick brown fox\njumps over\n\nthe lazy dog\n"
@@ -163,6 +164,56 @@ def test_line_sentence_errors_replace_substitutes_replacement_char(tmp_path):
     assert list(LineSentence(path, errors="replace")) == [["ok"], ["bad", "\ufffd", "byte"]]
 
 
+@pytest.mark.parametrize(
+    ("line_end", "bad_line"), [("\n", 3), ("\r", 3), ("\r\n", 3)], ids=["LF", "CR", "CRLF"]
+)
+def test_line_sentence_decode_error_line_counts_every_kind_of_line_end(
+    tmp_path, line_end, bad_line
+):
+    # Text files end lines at "\r" too; the reported line is the one LineSentence was on.
+    path = tmp_path / "bad.txt"
+    lines = [b"one", b"two", b"thr\xffee", b"four"]
+    path.write_bytes(line_end.encode().join(lines) + line_end.encode())
+    with pytest.raises(ValueError, match=f"line {bad_line}:"):
+        list(LineSentence(path))
+
+
+def test_line_sentence_decode_error_line_is_exact_with_crlf_cut_by_read_chunks(tmp_path):
+    # The error path re-reads the file in 64 KiB blocks; a "\r\n" cut by a block edge (its
+    # "\r" is byte 65535) still ends one line, not two.
+    path = tmp_path / "bad.txt"
+    path.write_bytes(b"x" * 65535 + b"\r\n" + b"two\r\nthree\r\nfo\xffur\r\n")
+    with pytest.raises(ValueError, match="line 4:"):
+        list(LineSentence(path))
+
+
+@pytest.mark.parametrize("errors", ["strict", "replace"])
+def test_line_sentence_decode_policy_applies_to_compressed_files(tmp_path, errors):
+    path = tmp_path / "bad.txt.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(b"ok\nbad \xff byte\n")
+    corpus = LineSentence(path, errors=errors)
+    if errors == "strict":
+        with pytest.raises(ValueError, match=r"bad\.txt\.gz.*line 2:"):
+            list(corpus)
+    else:
+        assert list(corpus) == [["ok"], ["bad", "\ufffd", "byte"]]
+
+
+@pytest.mark.parametrize(
+    "reader", [LineSentence, PathLineSentences], ids=["LineSentence", "PathLineSentences"]
+)
+def test_unknown_error_handler_is_refused_at_construction(tmp_path, reader):
+    path = write(tmp_path / "c.txt", TEXT)
+    with pytest.raises(ValueError, match="'strict' or 'replace', got 'replaec'"):
+        reader(path, errors="replaec")
+
+
+def test_unknown_encoding_is_refused_at_construction(tmp_path):
+    with pytest.raises(ValueError, match="unknown encoding 'utf-9'"):
+        LineSentence(write(tmp_path / "c.txt", TEXT), encoding="utf-9")
+
+
 # --- Text8Corpus --------------------------------------------------------------------------
 
 
@@ -201,6 +252,19 @@ def test_text8_strict_decode_error_names_file(tmp_path):
     path.write_bytes(b"good words \xff here")
     with pytest.raises(ValueError, match=r"text8-bad.*errors='replace'"):
         list(Text8Corpus(path, block_size=4))
+
+
+def test_text8_errors_replace_substitutes_replacement_char(tmp_path):
+    path = tmp_path / "text8"
+    path.write_bytes(b"a \xff b\xe2\x80 c")
+    assert list(Text8Corpus(path, errors="replace", block_size=3)) == [
+        ["a", "\ufffd", "b\ufffd", "c"]
+    ]
+
+
+def test_text8_unknown_error_handler_is_refused_at_construction(tmp_path):
+    with pytest.raises(ValueError, match="errors must be"):
+        Text8Corpus(write(tmp_path / "text8", "a b"), errors="bogus")
 
 
 def test_text8_errors_ignore_never_yields_empty_tokens(tmp_path):
@@ -278,6 +342,37 @@ def test_path_line_sentences_empty_directory_raises_naming_it(tmp_path):
     write(empty / ".only-hidden", "x\n")
     with pytest.raises(ValueError, match="empty-dir"):
         PathLineSentences(empty)
+
+
+def test_path_line_sentences_strict_decode_error_names_the_file_and_line(tmp_path):
+    write(tmp_path / "a.txt", "fine\n")
+    (tmp_path / "b.txt").write_bytes(b"fine\nbroken \xc3\x28\n")
+    with pytest.raises(ValueError, match=r"b\.txt.*line 2:"):
+        list(PathLineSentences(tmp_path))
+
+
+def test_path_line_sentences_errors_replace_applies_to_every_file(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"x\xff\n")
+    (tmp_path / "b.txt").write_bytes(b"\xfe y\n")
+    corpus = PathLineSentences(tmp_path, errors="replace")
+    assert list(corpus) == [["x\ufffd"], ["\ufffd", "y"]]
+
+
+def test_path_line_sentences_skips_stale_temporary_files_of_interrupted_saves(tmp_path):
+    # A save killed mid-write leaves a hidden ".NAME.<hex>.tmp" file (see skipgram.io).
+    write(tmp_path / "a.txt", "kept\n")
+    (tmp_path / ".model.sg.0123456789abcdef.tmp").write_bytes(b"SKIPGRAM\xff")
+    assert list(PathLineSentences(tmp_path)) == [["kept"]]
+
+
+def test_readers_with_another_decoding_policy_are_not_the_same_corpus(tmp_path):
+    # Otherwise train(reader_with_replace) would replay ids read under the other policy.
+    write(tmp_path / "a.txt", "a b\n")
+    for reader in (LineSentence, PathLineSentences):
+        path = tmp_path if reader is PathLineSentences else tmp_path / "a.txt"
+        assert same_corpus(reader(path), reader(path))
+        assert not same_corpus(reader(path), reader(path, errors="replace"))
+        assert not same_corpus(reader(path), reader(path, encoding="latin-1"))
 
 
 def test_path_line_sentences_missing_path_raises(tmp_path):

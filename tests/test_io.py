@@ -11,6 +11,7 @@ import os
 import pickle
 import random
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -283,6 +284,40 @@ def test_saved_file_gets_the_usual_permissions(tmp_path):
     reference.write_bytes(b"")  # created like any file: 0666 minus the umask
     save_arrays(tmp_path / "f.sg", KIND, {}, {})
     assert (tmp_path / "f.sg").stat().st_mode == reference.stat().st_mode
+
+
+@pytest.mark.skipif(os.name != "posix", reason="directories can be fsynced on POSIX only")
+def test_save_fsyncs_the_data_before_the_rename_and_the_directory_after(tmp_path, monkeypatch):
+    # Without the first fsync a power cut can leave the new name pointing at unwritten blocks;
+    # without the second, the rename itself can be lost.
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        info = os.fstat(fd)
+        events.append("fsync directory" if stat.S_ISDIR(info.st_mode) else f"fsync {info.st_size}")
+        real_fsync(fd)
+
+    def replace(source, target):
+        events.append("rename")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    save_arrays(tmp_path / "f.sg", KIND, sample_arrays(), METADATA)
+    size = (tmp_path / "f.sg").stat().st_size
+    assert events == [f"fsync {size}", "rename", "fsync directory"]  # the whole file, first
+
+
+def test_a_stale_temporary_file_is_neither_read_nor_in_the_way(saved):
+    # What a save killed before its rename leaves behind: a hidden, partial temporary file.
+    path, original = saved
+    stale = path.parent / f".{path.name}.0123456789abcdef.tmp"
+    stale.write_bytes(original[: len(original) // 2])
+    assert_same_arrays(load_arrays(path, KIND)[0], sample_arrays())
+    save_arrays(path, KIND, {"new": np.ones(2)}, {})
+    assert_same_arrays(load_arrays(path, KIND)[0], {"new": np.ones(2)})
+    assert stale.read_bytes() == original[: len(original) // 2]  # left for the user to delete
 
 
 def test_unsupported_dtype_leaves_the_previous_file_intact(saved):
@@ -690,6 +725,8 @@ FORGERIES = {
     "missing format version": _without("format_version"),
     "other kind": _top(kind="something_else"),
     "missing kind": _without("kind"),
+    "kind as list": _top(kind=["keyed_vectors"]),  # unhashable: once a TypeError
+    "kind as object": _top(kind={"skipgram_model": 1}),
     "not an object": lambda d: [d],
 }
 
@@ -738,6 +775,41 @@ def test_huge_claimed_array_is_rejected_before_allocating_it(saved, mmap):
 def test_malformed_header_with_valid_digest_is_rejected(tmp_path, header):
     write_raw(tmp_path / "f.sg", header)
     assert outcome(tmp_path / "f.sg") == "rejected"
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["NaN", "Infinity", "-Infinity", "1e999", "-1e400", "9" * 400, "-" + "9" * 400],
+    ids=["NaN", "Infinity", "-Infinity", "1e999", "-1e400", "400 digits", "-400 digits"],
+)
+@pytest.mark.parametrize("where", ["metadata", "shape"])
+def test_header_numbers_that_overflow_a_float_are_rejected(tmp_path, number, where):
+    # Python's json accepts all of these; a reader calling float() or math.isfinite() on them
+    # would raise OverflowError (or get inf/nan) instead of a ModelFormatError.
+    shape = number if where == "shape" else "0"
+    rate = number if where == "metadata" else "0.5"
+    header = (
+        f'{{"format_version": 1, "kind": "{KIND}", "metadata": {{"rate": {rate}}}, '
+        f'"arrays": {{"a": {{"dtype": "<f4", "shape": [{shape}], "nbytes": 0, '
+        f'"offset": 0, "blake2b": ""}}}}}}'
+    )
+    write_raw(tmp_path / "f.sg", header.encode())
+    with pytest.raises(ModelFormatError, match="not valid JSON"):
+        load_arrays(tmp_path / "f.sg", KIND)
+
+
+def test_header_numbers_within_range_still_load(tmp_path):
+    metadata = {"big": 10**299, "small": -(10**299), "float": 1e308, "tiny": 5e-324}
+    save_arrays(tmp_path / "f.sg", KIND, {}, metadata)
+    assert load_arrays(tmp_path / "f.sg", KIND)[1] == metadata
+
+
+def test_metadata_the_reader_would_refuse_is_not_saved(saved):
+    path, original = saved
+    with pytest.raises(ValueError, match="out of range"):
+        save_arrays(path, KIND, {}, {"seed": 10**400})
+    assert path.read_bytes() == original
+    assert other_files(path.parent, path) == []
 
 
 @pytest.mark.parametrize("claimed", [2**63, 2**64 - 1, 10_000], ids=["2**63", "max", "past end"])

@@ -63,11 +63,13 @@ WORDS = [
 ]
 
 
-def line_sentence(tmp_path: Path, data: bytes, max_sentence_length: int = 10000) -> list:
+def line_sentence(
+    tmp_path: Path, data: bytes, max_sentence_length: int = 10000, errors: str = "strict"
+) -> list:
     """What LineSentence yields for a file holding `data`."""
     path = tmp_path / "corpus.txt"
     path.write_bytes(data)
-    return list(LineSentence(str(path), max_sentence_length=max_sentence_length))
+    return list(LineSentence(str(path), max_sentence_length=max_sentence_length, errors=errors))
 
 
 def fixed_blocks(data: bytes, size: int) -> list[bytes]:
@@ -95,8 +97,9 @@ def tokenize(
     blocks: Iterable[bytes],
     max_sentence_length: int = 10000,
     vocabulary: Sequence[str] | None = None,
+    errors: str = "strict",
 ) -> list[list[str]]:
-    tok = Tokenizer(vocabulary, max_sentence_length)
+    tok = Tokenizer(vocabulary, max_sentence_length, errors)
     for block in blocks:
         tok.feed(block)
     tok.finish()
@@ -421,3 +424,92 @@ def test_vocabulary_words_must_be_unique():
 def test_vocabulary_must_not_be_a_single_string():
     with pytest.raises(ValueError, match="single string"):
         Tokenizer("abc")
+
+
+# --- errors="replace" -----------------------------------------------------------------------
+
+#: Invalid UTF-8 of every kind, next to valid characters and separators that share lead
+#: bytes with it: the maximal invalid subpart decides how many U+FFFD each becomes.
+BROKEN_PIECES = [
+    b"\x80",  # stray continuation byte
+    b"\xbf\x80",  # two of them: two U+FFFD
+    b"\xc0\x80",  # overlong
+    b"\xe0\x80\x80",  # overlong, three subparts
+    b"\xed\xa0\x80",  # surrogate
+    b"\xf4\x90\x80\x80",  # above U+10FFFF
+    b"\xf5",
+    b"\xff",
+    b"\xc2",  # truncated; C2 also starts U+0085 and U+00A0
+    b"\xe2\x80",  # truncated prefix of U+2000-U+200A
+    b"\xe3\x80",  # truncated prefix of U+3000
+    b"\xf0\x9f\x98",  # truncated emoji: one subpart
+    b"\xf0\x9f",
+    b"\xe1\x9a",  # truncated prefix of U+1680
+]
+VALID_PIECES = [w.encode("utf-8") for w in ("a", "bc", "é", "😀", "日本", "\u2028x", "\u00a0")]
+SEPARATORS = [b" ", b"\n", b"\r\n", b"\r", "\u00a0".encode(), "\u3000".encode(), b"\t"]
+
+
+def random_broken_text(rng: random.Random) -> bytes:
+    """Valid and invalid UTF-8 glued in every order, with separators and line ends."""
+    pieces = []
+    for _ in range(rng.randint(0, 60)):
+        kind = rng.random()
+        if kind < 0.35:
+            pieces.append(rng.choice(BROKEN_PIECES))
+        elif kind < 0.7:
+            pieces.append(rng.choice(VALID_PIECES))
+        elif kind < 0.95:
+            pieces.append(rng.choice(SEPARATORS))
+        else:
+            pieces.append(bytes([rng.randrange(256)]))
+    return b"".join(pieces)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_replace_matches_line_sentence_on_random_broken_text(tmp_path, seed):
+    rng = random.Random(seed)
+    data = random_broken_text(rng)
+    max_len = rng.choice([1, 3, 10000])
+    expected = line_sentence(tmp_path, data, max_len, errors="replace")
+    blocks = random_blocks(data, rng, rng.choice([1, 2, 5, len(data) + 1]))
+    assert tokenize(blocks, max_len, errors="replace") == expected
+
+
+@pytest.mark.parametrize("bad", BROKEN_PIECES)
+@pytest.mark.parametrize("block", [1, 1 << 20])
+def test_replace_gives_as_many_replacement_characters_as_python(tmp_path, bad, block):
+    data = b"x" + bad + b"y " + bad + b"\n" + bad
+    expected = line_sentence(tmp_path, data, errors="replace")
+    assert any("\ufffd" in word for line in expected for word in line)  # the oracle replaced
+    assert tokenize(fixed_blocks(data, block), errors="replace") == expected
+
+
+def test_replace_gives_a_repaired_word_the_id_of_the_same_valid_word():
+    # "a\ufffd" is known as text; "a\xff" and "a\xfe" both decode to it.
+    tok = Tokenizer(errors="replace")
+    tok.feed("a\ufffd b\n".encode() + b"a\xff a\xfe b\n")
+    tok.finish()
+    ids, lengths = tok.take()
+    assert tok.keys() == ["a\ufffd", "b"]
+    assert ids.tolist() == [0, 1, 0, 0, 1] and lengths.tolist() == [2, 3]
+
+
+def test_replace_with_a_frozen_vocabulary():
+    tok = Tokenizer(["b", "\ufffd"], errors="replace")
+    tok.feed(b"\xff b \xc0\x80 z\xff\n")  # C0 80: two replacement characters, not one
+    tok.finish()
+    ids, _ = tok.take()
+    assert ids.tolist() == [1, 0, -1, -1]
+    assert len(tok) == 2
+
+
+def test_strict_stays_the_default():
+    with pytest.raises(ValueError, match="utf-8"):
+        tokenize([b"ok \xff\n"])
+
+
+@pytest.mark.parametrize("errors", ["ignore", "REPLACE", None, ""])
+def test_errors_must_be_strict_or_replace(errors):
+    with pytest.raises(ValueError, match="'strict' or 'replace'"):
+        Tokenizer(errors=errors)
