@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import smart_open
 
-#: Bytes read per block by :class:`Text8Corpus`; text8 is one ~100 MB line, never read whole.
+#: Bytes read per block by `Text8Corpus`; text8 is one ~100 MB line, never read whole.
 TEXT8_BLOCK_SIZE = 1 << 20
 #: Decoding error policies that the compiled reader implements; any other handler is read in
 #: Python (same sentences, slower).
@@ -115,7 +115,7 @@ class LineSentence:
 
     Undecodable bytes follow ``errors``: ``"strict"`` (the default) raises ValueError naming
     the file, the line and the bytes; ``"replace"`` decodes them as U+FFFD (one per maximal
-    invalid sequence, as :meth:`bytes.decode` does), so a damaged word becomes a word of its
+    invalid sequence, as `bytes.decode` does), so a damaged word becomes a word of its
     own. Training reads UTF-8 files with either policy in compiled code; other encodings and
     handlers are read in Python, with the same result.
 
@@ -123,13 +123,13 @@ class LineSentence:
     the first pass; so does an unknown ``encoding`` or ``errors`` (ValueError).
 
     Args:
-        source: a path or URL (opened with :func:`smart_open.open`, so ``.gz``, ``.bz2`` and
+        source: a path or URL (opened with `smart_open.open`, so ``.gz``, ``.bz2`` and
             remote files work) or an open text or binary file object. A file object is rewound
             before every pass; one that cannot seek can be iterated only once.
         max_sentence_length: tokens per sentence; longer lines are chunked as above.
         encoding: the text encoding of a path or of a binary file object's lines.
         errors: what to do with undecodable bytes, ``"strict"`` or ``"replace"`` (or any
-            other handler name that :meth:`bytes.decode` accepts).
+            other handler name that `bytes.decode` accepts).
     """
 
     def __init__(
@@ -210,11 +210,11 @@ class Text8Corpus:
     and the byte range of the block holding them; ``"replace"`` decodes them as U+FFFD.
 
     Args:
-        source: a path or URL, opened with :func:`smart_open.open`.
+        source: a path or URL, opened with `smart_open.open`.
         max_sentence_length: tokens per sentence.
         block_size: bytes read at a time.
         errors: the UTF-8 decoding error handler, ``"strict"`` or ``"replace"`` (or any other
-            that :meth:`bytes.decode` accepts).
+            that `bytes.decode` accepts).
     """
 
     def __init__(
@@ -265,19 +265,19 @@ class Text8Corpus:
 
 
 class PathLineSentences:
-    """Every regular file of a directory (or one file), each read as a :class:`LineSentence`.
+    """Every regular file of a directory (or one file), each read as a `LineSentence`.
 
     Files are taken from the top level only, in name order; hidden (dot) files are skipped.
     The list is fixed at construction so every pass sees the same sentences. Raises
     FileNotFoundError if ``source`` does not exist, ValueError for a directory with no files.
-    Long lines and undecodable bytes are handled as by :class:`LineSentence`.
+    Long lines and undecodable bytes are handled as by `LineSentence`.
 
     Args:
         source: a directory, or a single file.
         max_sentence_length: tokens per sentence; longer lines are chunked.
         encoding: the text encoding of every file.
         errors: what to do with undecodable bytes, ``"strict"`` or ``"replace"`` (or any
-            other handler name that :meth:`bytes.decode` accepts).
+            other handler name that `bytes.decode` accepts).
     """
 
     def __init__(

@@ -39,7 +39,29 @@ class DivergenceError(FloatingPointError):
 
 @dataclass
 class Parameters:
-    """Every training hyper-parameter, validated once (see the README's parameter table)."""
+    """Every training hyper-parameter, validated once; invalid values raise ValueError.
+
+    Attributes:
+        vector_size: dimension d of the word vectors.
+        window: largest distance between a centre word and a context word; each centre draws
+            its window uniformly from 1..window.
+        min_count: words seen fewer times are left out of the vocabulary.
+        max_vocab_size: bound on distinct words while counting (the rarest are pruned, as in
+            word2vec.c); None for no bound.
+        sample: subsampling threshold for frequent words; 0 disables subsampling.
+        objective: "ns" (negative sampling), "hs" (hierarchical softmax) or "softmax" (exact).
+        negative: noise words per pair for "ns".
+        ns_exponent: the noise distribution is proportional to count ** ns_exponent.
+        alpha: initial learning rate; None takes the objective's default (DEFAULT_ALPHA).
+        min_alpha: final learning rate; the rate falls linearly over all words of a call.
+        epochs: passes over the corpus per `train()` call.
+        workers: training threads; 0 means one per CPU core.
+        seed: random seed of the initial vectors, windows, subsampling and noise.
+        batch_words: tokens per job handed to a worker thread.
+        shuffle: visit the sentences in a new seeded order every epoch.
+        shared_negatives: "ns" only: one set of noise words per window, shared by its context
+            words (HogBatch).
+    """
 
     vector_size: int = 100
     window: int = 5
@@ -132,7 +154,7 @@ class SkipGram:
             `LineSentence(path)`. Optional.
         **params: see `Parameters` (vector_size, window, min_count, max_vocab_size, sample,
             objective, negative, ns_exponent, alpha, min_alpha, epochs, workers, seed,
-            batch_words).
+            batch_words, shuffle, shared_negatives).
     """
 
     def __init__(self, sentences: Corpus | None = None, **params: Any) -> None:
@@ -470,7 +492,8 @@ class SkipGram:
     def load(cls, path: str | os.PathLike[str], mmap: bool = False) -> SkipGram:
         """Load a model saved with `save`; it can answer queries and train further (pass the
         corpus to `train`). `mmap=True` maps the matrices copy-on-write instead of reading them:
-        the file is never modified, and pages are read only when touched."""
+        the file is never modified. Loading still reads every page once to verify the
+        checksums; after that, memory holds only the pages that queries touch."""
         arrays, metadata = load_arrays(path, MODEL_KIND, mmap=mmap)
         try:
             # Never cls(**params): a forged "sentences" key would become a training corpus.
