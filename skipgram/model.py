@@ -202,12 +202,25 @@ class SkipGram:
             self.vocab = Vocabulary.build(sentences, p.min_count, p.max_vocab_size)
             self._corpus_ids = None
         self.corpus = sentences
-        vectors = _initial_vectors(len(self.vocab), p.vector_size, np.random.default_rng(p.seed))
+        self._initialise_weights()
+        return self
+
+    @classmethod
+    def from_vocabulary(cls, vocab: Vocabulary, **params: Any) -> SkipGram:
+        """A model over a ready vocabulary (e.g. one counted on a cluster), with the initial
+        weights `build_vocab` would give it and no corpus attached: pass one to `train()`."""
+        model = cls(**params)
+        model.vocab = vocab
+        model._initialise_weights()
+        return model
+
+    def _initialise_weights(self) -> None:
+        p = self.params
+        vectors = initial_vectors(len(self.vocab), p.vector_size, np.random.default_rng(p.seed))
         self.wv = KeyedVectors(self.vocab.words, vectors, self.vocab.counts)
         self.output_vectors = np.zeros((self._output_rows(), p.vector_size), dtype=np.float32)
         self.epochs_trained = 0
         self.loss_history = []
-        return self
 
     def _extend_vocab(self, sentences: Corpus) -> SkipGram:
         """`build_vocab(sentences, update=True)`: new words are appended after the known ones
@@ -236,7 +249,7 @@ class SkipGram:
         )
         # A generator seeded by the seed and the old size: reproducible, unlike the first rows.
         rng = np.random.default_rng([p.seed, len(old)])
-        new_rows = _initial_vectors(len(added), p.vector_size, rng)
+        new_rows = initial_vectors(len(added), p.vector_size, rng)
         self.wv = KeyedVectors(
             self.vocab.words, np.concatenate([self.wv.vectors, new_rows]), self.vocab.counts
         )
@@ -391,26 +404,8 @@ class SkipGram:
         return CorpusIds.scan(corpus, self.vocab.index), None
 
     def _kernel(self, compute_loss: bool) -> KernelModel:
-        p = self.params
-        keep = self.vocab.keep_probability(p.sample)
-        arrays: dict[str, Any] = {}
-        if p.objective == "ns":
-            arrays["noise_threshold"], arrays["noise_alias"] = self.vocab.noise_table(p.ns_exponent)
-        elif p.objective == "hs":
-            tree = self.vocab.huffman_tree()
-            arrays.update(code_offsets=tree.offsets, codes=tree.codes, points=tree.points)
-        if p.shared_negatives:  # passed only when on: the default kernel call stays as it was
-            arrays["shared_negatives"] = True
-        return KernelModel(
-            p.objective,
-            self.wv.vectors,
-            self.output_vectors,
-            keep,
-            p.window,
-            p.negative,
-            compute_loss=compute_loss,
-            **arrays,
-        )
+        tables = kernel_tables(self.vocab, self.params)
+        return make_kernel(tables, self.params, self.wv.vectors, self.output_vectors, compute_loss)
 
     def _finish_epoch(
         self,
@@ -526,7 +521,44 @@ class SkipGram:
         return model
 
 
-def _initial_vectors(rows: int, vector_size: int, rng: np.random.Generator) -> np.ndarray:
+def kernel_tables(vocab: Vocabulary, params: Parameters) -> dict[str, Any]:
+    """What the kernel needs from the vocabulary, computed once per training run: the keep
+    probabilities of subsampling, and the noise alias table (ns) or Huffman paths (hs)."""
+    tables: dict[str, Any] = {"keep": vocab.keep_probability(params.sample)}
+    if params.objective == "ns":
+        tables["noise_threshold"], tables["noise_alias"] = vocab.noise_table(params.ns_exponent)
+    elif params.objective == "hs":
+        tree = vocab.huffman_tree()
+        tables.update(code_offsets=tree.offsets, codes=tree.codes, points=tree.points)
+    if params.shared_negatives:  # passed only when on: the default kernel call stays as it was
+        tables["shared_negatives"] = True
+    return tables
+
+
+def make_kernel(
+    tables: dict[str, Any],
+    params: Parameters,
+    vectors: np.ndarray,
+    output_vectors: np.ndarray,
+    compute_loss: bool,
+) -> KernelModel:
+    """The compiled kernel training `vectors` and `output_vectors` in place, with the tables
+    of `kernel_tables`."""
+    tables = dict(tables)
+    keep = tables.pop("keep")
+    return KernelModel(
+        params.objective,
+        vectors,
+        output_vectors,
+        keep,
+        params.window,
+        params.negative,
+        compute_loss=compute_loss,
+        **tables,
+    )
+
+
+def initial_vectors(rows: int, vector_size: int, rng: np.random.Generator) -> np.ndarray:
     """word2vec's initialisation of input vectors: uniform in [-0.5, 0.5) / vector_size (output
     vectors start at zero)."""
     vectors = rng.random((rows, vector_size), dtype=np.float32) - 0.5

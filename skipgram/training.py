@@ -8,7 +8,6 @@ counter is shared between threads, so none is lost or contended.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import queue
 import threading
@@ -119,10 +118,10 @@ def run_epoch(
         for i, (w, t) in enumerate(zip(workers, tallies, strict=True))
     ]
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
     produced = words_done
     try:
+        for thread in threads:
+            thread.start()
         for batch in batches:
             job = _Job(batch, schedule.at(produced), schedule.at(produced + batch.raw_words))
             produced += batch.raw_words
@@ -166,24 +165,27 @@ def _finish(jobs: queue.Queue, threads: list[threading.Thread], stop: threading.
     """Tell every worker to finish and wait for them. On a stop, queued jobs are dropped so
     workers exit after their current batch (a batch takes milliseconds).
 
-    A Ctrl-C that arrives while waiting here (after the last batch was queued) turns the wait
-    into a stop and is re-raised once every thread has ended: returning earlier would leave
-    threads writing to the vectors while the caller already uses them."""
+    Nothing here blocks without a timeout, and a Ctrl-C arriving at any point turns the wait
+    into a stop and is re-raised only once every thread has ended: returning earlier would
+    leave threads writing to the vectors while the caller already reads or saves them."""
     interrupted: BaseException | None = None
-    if stop.is_set():
-        _drop_queued(jobs)
-    for _ in threads:
-        jobs.put(None)
-    for thread in threads:
-        while thread.is_alive():
-            try:
+    sentinels_owed = len(threads)
+    while any(thread.is_alive() for thread in threads):
+        try:
+            if stop.is_set():
+                _drop_queued(jobs)  # the sentinels too: every worker is owed one again
+                sentinels_owed = len(threads)
+            # Sentinels queue behind the remaining jobs, so every job is still trained.
+            while sentinels_owed:
+                jobs.put(None, timeout=_POLL_SECONDS)
+                sentinels_owed -= 1
+            for thread in threads:
                 thread.join(timeout=_POLL_SECONDS)
-            except KeyboardInterrupt as error:
-                interrupted = error
-                stop.set()
-                _drop_queued(jobs)
-                for _ in threads:  # the sentinels may have been dropped with the jobs
-                    _offer(jobs, None)
+        except queue.Full:
+            continue  # workers are busy: check for a stop, then offer again
+        except KeyboardInterrupt as error:
+            interrupted = error
+            stop.set()
     if interrupted is not None:
         raise interrupted
 
@@ -194,9 +196,3 @@ def _drop_queued(jobs: queue.Queue) -> None:
             jobs.get_nowait()
         except queue.Empty:
             return
-
-
-def _offer(jobs: queue.Queue, item: _Job | None) -> None:
-    # Full only when the queue already holds a sentinel for every worker.
-    with contextlib.suppress(queue.Full):
-        jobs.put_nowait(item)

@@ -1,0 +1,540 @@
+"""One distributed training seen from the client: the `Coordinator` assigns files to workers,
+runs the counting and the rounds, combines the replicas' changes into the model, and redoes the
+work of lost workers."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import functools
+import logging
+import math
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from distributed import Client, Future
+
+from skipgram import callbacks as hooks
+from skipgram.distributed.merge import apply_changes, finish_vocabulary, merge_counts, merge_updates
+from skipgram.distributed.messages import RowValues, Settings, Snapshot, StaleModel, Update
+from skipgram.distributed.rounds import (
+    DEFAULT_ROUNDS_PER_EPOCH,
+    MAX_DEFAULT_SYNC_WORDS,
+    MIN_DEFAULT_SYNC_WORDS,
+    RoundPlan,
+    plan_rounds,
+)
+from skipgram.distributed.tasks import copy_here, count_file, forget_run, train_share
+from skipgram.model import DivergenceError, SkipGram
+from skipgram.progress import ProgressBar
+from skipgram.training import EpochStats, LearningRate
+
+# The package's logger, as before the split into modules: users configure "skipgram.distributed".
+logger = logging.getLogger(__package__)
+
+# How often the client looks at the round's tasks and at the workers alive.
+_POLL_SECONDS = 0.1
+
+# How long to wait for a replacement when no worker is left.
+_WORKER_WAIT_SECONDS = 60.0
+# With `round_timeout=None`, a round may take this many times the slowest round so far.
+_TIMEOUT_FACTOR = 10.0
+_TIMEOUT_FLOOR_SECONDS = 60.0
+
+
+class DistributedTrainingError(RuntimeError):
+    """Training could not finish: workers kept failing, or the cluster has no workers."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """The options of `train()` that are not `SkipGram` parameters."""
+
+    model_params: dict[str, Any]  # the SkipGram parameters, as given to train()
+    threads: int | None  # training threads per Dask worker; None: the worker's own count
+    sync_words: int | None
+    compute_loss: bool
+    progress: bool | None
+    callbacks: list[Any]
+    checkpoint: str | os.PathLike[str] | None
+    max_sentence_length: int
+    round_timeout: float | None
+    max_retries: int
+
+
+@dataclass
+class _Outcome:
+    """Why waiting for an attempt's tasks stopped early (all empty: it succeeded)."""
+
+    gone: set[str] = field(default_factory=set)  # left the cluster
+    stale: set[str] = field(default_factory=set)  # hold another shared model than expected
+    slow: set[str] = field(default_factory=set)  # did not finish within the round timeout
+    value: Any = None  # the result, when it succeeded
+
+    @property
+    def ok(self) -> bool:
+        return not (self.gone or self.stale or self.slow)
+
+
+class Coordinator:
+    """One distributed training, seen from the client: assigns files to workers, runs the rounds,
+    combines the replicas' changes and recovers from lost workers."""
+
+    def __init__(self, client: Client, files: list[str], model: SkipGram, options: Options) -> None:
+        self.client = client
+        self.files = files
+        self.model = model  # until build_vocabulary replaces it with one over the vocabulary
+        self.options = options
+        self.run_id = f"skipgram-{uuid.uuid4().hex}"
+        self.owner: dict[int, str] = {}  # file index -> worker address
+        self.file_words: dict[int, int] = {}
+        self.excluded: set[str] = set()  # workers that timed out: never given work again
+        self.known_version: dict[str, int] = {}  # shared model each worker holds
+        self.vocab_copies: dict[str, Future] = {}  # the vocabulary, one copy per worker
+        self.slowest_round = 0.0
+        self.live = _LiveWords()
+        self.fetcher = concurrent.futures.ThreadPoolExecutor(2, "skipgram-fetch")
+
+    def __enter__(self) -> Coordinator:
+        self.client.subscribe_topic(self.run_id, self.live.on_event)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.fetcher.shutdown(wait=False, cancel_futures=True)
+        try:
+            self.client.unsubscribe_topic(self.run_id)
+            self.client.run(forget_run, self.run_id)
+        except Exception as error:  # cleanup must never hide the error that ended the run
+            logger.warning("could not clear the workers' state of %s: %r", self.run_id, error)
+
+    # ---- vocabulary ------------------------------------------------------------------------
+
+    def build_vocabulary(self) -> None:
+        """Count every file on its worker, merge the counts on the cluster, and replace the model
+        with one over that vocabulary, with word2vec's initial vectors."""
+        p, options = self.model.params, self.options
+        sizes = self._file_sizes()
+        for attempt in range(options.max_retries + 1):
+            self._assign(self._live_workers(), sizes)
+            pinned = [
+                (
+                    self.owner[index],
+                    self._pinned(
+                        self.owner[index],
+                        count_file,
+                        self.run_id,
+                        index,
+                        path,
+                        options.max_sentence_length,
+                        p.max_vocab_size,
+                    ),
+                )
+                for index, path in enumerate(self.files)
+            ]
+            merged = _tree_reduce(
+                self.client, [f for _, f in pinned], merge_counts, 1, p.max_vocab_size
+            )
+            root = self.client.submit(finish_vocabulary, merged[0], p.min_count, pure=False)
+            outcome = self._wait(pinned, [root], options.round_timeout)
+            if outcome.ok:
+                vocab, self.file_words = outcome.value[0]
+                break
+            self._recover(outcome, "counting the words", attempt)
+        else:
+            raise self._gave_up("counting the words")
+        self.model = SkipGram.from_vocabulary(vocab, **options.model_params)
+        logger.info(
+            "vocabulary: %d words, from %d files of %d tokens on %d workers",
+            len(vocab),
+            len(self.files),
+            vocab.total_words,
+            len(set(self.owner.values())),
+        )
+
+    def _file_sizes(self) -> list[int]:
+        """Bytes of each file the client can see (to balance the counting), else 1."""
+        sizes = []
+        for path in self.files:
+            try:
+                sizes.append(max(os.path.getsize(path), 1))
+            except OSError:
+                sizes.append(1)
+        return sizes
+
+    # ---- training --------------------------------------------------------------------------
+
+    def train(self) -> None:
+        """All epochs, round by round; the model's matrices end up trained."""
+        p, model = self.model.params, self.model
+        epoch_words = model.vocab.total_words
+        schedule = LearningRate(p.alpha, p.min_alpha, epoch_words * p.epochs)
+        settings = Settings(p, self.options.max_sentence_length, self.options.compute_loss)
+        plans = plan_rounds(p.epochs, epoch_words, self._rounds_per_epoch(epoch_words), schedule)
+        changes: RowValues | None = None
+        bar = ProgressBar(
+            epoch_words * p.epochs, p.epochs, self.options.progress, self.options.compute_loss
+        )
+        try:
+            hooks.call(self.options.callbacks, "on_train_begin", model)
+            for epoch in range(p.epochs):
+                hooks.call(self.options.callbacks, "on_epoch_begin", model)
+                bar.begin_epoch(epoch, epoch * epoch_words)
+                stats, started = EpochStats(), time.monotonic()
+                for plan in (plan for plan in plans if plan.epoch == epoch):
+                    update = self._round(settings, plan, changes, stats, bar)
+                    changes = RowValues(
+                        plan.version + 1,
+                        *apply_changes(model.wv.vectors, update.inputs),
+                        *apply_changes(model.output_vectors, update.outputs),
+                    )
+                    stats.add(update.stats)
+                    bar.update(stats, plan.alpha_end)
+                stats.seconds = time.monotonic() - started
+                self._finish_epoch(stats, epoch)
+                hooks.call(self.options.callbacks, "on_epoch_end", model)
+            hooks.call(self.options.callbacks, "on_train_end", model)
+        finally:
+            bar.close()
+            model.wv.invalidate_norms()
+
+    def _rounds_per_epoch(self, epoch_words: int) -> int:
+        workers = max(len(set(self.owner.values())), 1)
+        sync_words = self.options.sync_words
+        if sync_words is None:
+            share = epoch_words / workers / DEFAULT_ROUNDS_PER_EPOCH
+            sync_words = int(min(max(share, MIN_DEFAULT_SYNC_WORDS), MAX_DEFAULT_SYNC_WORDS))
+        rounds = max(1, round(epoch_words / (workers * sync_words)))
+        logger.info(
+            "%d rounds per epoch: each of %d workers trains ~%d words between combinations",
+            rounds,
+            workers,
+            epoch_words // (workers * rounds),
+        )
+        return rounds
+
+    def _round(
+        self,
+        settings: Settings,
+        plan: RoundPlan,
+        changes: RowValues | None,
+        epoch_stats: EpochStats,
+        bar: ProgressBar,
+    ) -> Update:
+        """Train one round on every worker that owns files and return the merged changes; a
+        round that loses workers is redone from the same shared model."""
+        copies: dict[str, Future] = {}  # of `changes`, kept across attempts
+        for attempt in range(self.options.max_retries + 1):
+            live = self._live_workers()
+            self._assign(live, [self.file_words[i] for i in range(len(self.files))])
+            owners = sorted(set(self.owner.values()), key=self._first_file)
+            key = self.live.restart(f"{plan.version}.{attempt}")
+            started = time.monotonic()
+            try:
+                copies = self._spread_changes(copies, changes, owners, plan.version)
+                self.vocab_copies = self._spread(self.vocab_copies, self.model.vocab, owners)
+                pinned = [
+                    (address, self._train_on(address, live[address], settings, plan, copies, key))
+                    for address in owners
+                ]
+            except Exception:
+                # Sending data to a worker that has just died fails; anything else is a bug.
+                if not set(owners) - set(self.client.nthreads()):
+                    raise
+                outcome = _Outcome(gone=set(owners) - set(self.client.nthreads()))
+            else:
+                # The last merge runs on the client, as the partial results arrive.
+                partials = _tree_reduce(self.client, [f for _, f in pinned], merge_updates, 2)
+                show = functools.partial(self._show_progress, bar, epoch_stats, plan)
+                outcome = self._wait(pinned, partials, self._timeout(), show)
+            if outcome.ok:
+                update = functools.reduce(merge_updates, outcome.value)
+                seconds = time.monotonic() - started
+                self.slowest_round = max(self.slowest_round, seconds)
+                self.known_version.update(dict.fromkeys(owners, plan.version))
+                logger.debug(
+                    "round %d done in %.2fs on %d workers (training %.2fs); changed rows: "
+                    "%d input, %d output",
+                    plan.version + 1,
+                    seconds,
+                    len(owners),
+                    update.stats.seconds,
+                    len(update.inputs.rows),
+                    len(update.outputs.rows),
+                )
+                return update
+            self._recover(
+                outcome, f"round {plan.version + 1} (from the last shared model)", attempt
+            )
+        raise self._gave_up(f"round {plan.version + 1}")
+
+    def _train_on(
+        self,
+        address: str,
+        worker_threads: int,
+        settings: Settings,
+        plan: RoundPlan,
+        copies: dict[str, Future],
+        progress_key: str,
+    ) -> Future:
+        """Submit a worker's share of the round. A worker without the last changes (it missed
+        the round before, or is new) gets the whole shared model instead."""
+        if address in copies:
+            model_state = copies[address]
+        else:
+            snapshot = Snapshot(plan.version, self.model.wv.vectors, self.model.output_vectors)
+            model_state = self.client.scatter(snapshot, workers=[address], hash=False)
+        share = plan.share(self._files_of(address), self._threads(worker_threads), progress_key)
+        vocab = self.vocab_copies[address]
+        return self._pinned(address, train_share, self.run_id, vocab, settings, share, model_state)
+
+    def _spread_changes(
+        self, copies: dict[str, Future], changes: RowValues | None, owners: list[str], version: int
+    ) -> dict[str, Future]:
+        """Copies of the last changes on the workers that hold the model before them (or
+        already the model after them, when the round is redone)."""
+        if changes is None:
+            return {}
+        ready = [a for a in owners if self.known_version.get(a, -2) >= version - 1]
+        return self._spread(copies, changes, ready)
+
+    def _spread(
+        self, copies: dict[str, Future], data: Any, addresses: list[str]
+    ) -> dict[str, Future]:
+        """A copy of `data` on each of `addresses`. Workers keep the copies they have; the client
+        uploads `data` once if no worker has it, and each worker with a copy sends one on to a
+        worker without, doubling the holders at every step.
+
+        (Dask's `scatter(broadcast=True)` would do the same, but waits forever when a worker
+        dies during its replication.)"""
+        held = {a: f for a, f in copies.items() if a in addresses and f.status == "finished"}
+        missing = [a for a in addresses if a not in held]
+        if missing and not held:
+            first = missing.pop(0)
+            held[first] = self.client.scatter(data, workers=[first], hash=False)
+        while missing:
+            sources = list(held.values())
+            targets, missing = missing[: len(sources)], missing[len(sources) :]
+            for source, target in zip(sources, targets, strict=False):
+                held[target] = self._pinned(target, copy_here, source)
+        return held
+
+    def _pinned(self, address: str, function: Callable[..., Any], *args: Any) -> Future:
+        """`function(*args)` as a task that runs on worker `address` and nowhere else."""
+        return self.client.submit(
+            function, *args, workers=[address], allow_other_workers=False, pure=False
+        )
+
+    def _threads(self, worker_threads: int) -> int:
+        if self.model.params.objective == "softmax":
+            return 1  # every step rewrites the whole output matrix (see SkipGram._threads)
+        return self.options.threads or worker_threads
+
+    def _timeout(self) -> float | None:
+        if self.options.round_timeout is not None:
+            return self.options.round_timeout
+        if self.slowest_round == 0:
+            return None
+        return max(_TIMEOUT_FACTOR * self.slowest_round, _TIMEOUT_FLOOR_SECONDS)
+
+    def _finish_epoch(self, stats: EpochStats, epoch: int) -> None:
+        model = self.model
+        model.last_epoch = stats
+        matrices = (model.wv.vectors, model.output_vectors)
+        if not all(math.isfinite(float(np.sum(m, dtype=np.float64))) for m in matrices):
+            raise DivergenceError(
+                f"training diverged in epoch {epoch + 1}: the vectors hold NaN or infinite "
+                f"values; train again with a smaller alpha (e.g. {model.params.alpha / 10:g})"
+            )
+        model.epochs_trained += 1
+        if self.options.compute_loss:
+            model.loss_history.append(stats.mean_loss)
+        if self.options.checkpoint is not None:
+            model.save(self.options.checkpoint)
+        logger.info(
+            "epoch %d/%d: %d raw words (%d kept) in %.1fs, %.0f words/s across the cluster",
+            epoch + 1,
+            model.params.epochs,
+            stats.raw_words,
+            stats.kept_words,
+            stats.seconds,
+            stats.words_per_second,
+        )
+
+    # ---- workers and files -----------------------------------------------------------------
+
+    def _live_workers(self) -> dict[str, int]:
+        """Address -> threads of the usable workers, waiting a while for one if there is none."""
+        deadline = time.monotonic() + _WORKER_WAIT_SECONDS
+        while True:
+            workers = {a: n for a, n in self.client.nthreads().items() if a not in self.excluded}
+            if workers:
+                return workers
+            if time.monotonic() > deadline:
+                raise DistributedTrainingError(
+                    f"no usable worker for {_WORKER_WAIT_SECONDS:.0f} s: start workers "
+                    "(dask worker SCHEDULER_ADDRESS) or scale the cluster up"
+                )
+            time.sleep(_POLL_SECONDS)
+
+    def _assign(self, live: dict[str, int], sizes: list[int]) -> None:
+        """Give each file without a live owner to the live worker with the least work, largest
+        files first. Files stay with live owners, where their word ids are cached."""
+        load = dict.fromkeys(sorted(live), 0)
+        for index, address in self.owner.items():
+            if address in load:
+                load[address] += sizes[index]
+        orphans = [i for i in range(len(self.files)) if self.owner.get(i) not in load]
+        for index in sorted(orphans, key=lambda i: (-sizes[i], i)):
+            target = min(load, key=load.__getitem__)  # ties: the first address in order
+            self.owner[index] = target
+            load[target] += sizes[index]
+
+    def _files_of(self, address: str) -> list[tuple[int, str]]:
+        return [(i, self.files[i]) for i, owner in sorted(self.owner.items()) if owner == address]
+
+    def _first_file(self, address: str) -> int:
+        return self._files_of(address)[0][0]
+
+    def _recover(self, outcome: _Outcome, stage: str, attempt: int) -> None:
+        """Forget what failed workers held; their files go to others at the next attempt."""
+        self.excluded |= outcome.slow
+        for address in outcome.gone | outcome.stale | outcome.slow:
+            self.known_version.pop(address, None)
+        logger.warning(
+            "%s, attempt %d of %d: %s; redoing it",
+            stage,
+            attempt + 1,
+            self.options.max_retries + 1,
+            _describe(outcome),
+        )
+
+    def _gave_up(self, stage: str) -> DistributedTrainingError:
+        return DistributedTrainingError(
+            f"{stage} failed {self.options.max_retries + 1} times because workers were lost; "
+            "look at the workers' logs (memory limits, crashes) or raise max_retries"
+        )
+
+    # ---- waiting and progress --------------------------------------------------------------
+
+    def _wait(
+        self,
+        pinned: list[tuple[str, Future]],
+        finals: list[Future],
+        timeout: float | None,
+        on_tick: Callable[[], None] | None = None,
+    ) -> _Outcome:
+        """Wait for the pinned tasks and fetch the `finals` their results feed; on success, the
+        outcome's value lists the fetched results. A task's error is raised here. A worker that
+        leaves the cluster, or misses the deadline, ends the attempt instead: its pinned tasks,
+        or a recomputation that needs them, would wait for it forever. Results are fetched by
+        helper threads as soon as each is ready, so this loop keeps watching meanwhile."""
+        workers = {address for address, _ in pinned}
+        deadline = None if timeout is None else time.monotonic() + timeout
+        fetches: dict[int, concurrent.futures.Future] = {}
+        # Wakes the loop as soon as a task or a fetch finishes; the timeout bounds how late a
+        # lost worker is noticed.
+        changed = threading.Event()
+        for future in [f for _, f in pinned] + finals:
+            future.add_done_callback(lambda _: changed.set())
+        try:
+            while len(fetches) < len(finals) or not all(f.done() for f in fetches.values()):
+                gone = workers - set(self.client.nthreads())
+                if gone:
+                    return _Outcome(gone=gone)
+                stale = _task_errors(pinned, finals)
+                if stale:
+                    return _Outcome(stale=stale)
+                for i, final in enumerate(finals):
+                    if i not in fetches and final.status == "finished":
+                        fetches[i] = self.fetcher.submit(final.result)
+                        fetches[i].add_done_callback(lambda _: changed.set())
+                late = {a for a, f in pinned if not f.done()}
+                if late and deadline is not None and time.monotonic() > deadline:
+                    return _Outcome(slow=late)
+                if on_tick is not None:
+                    on_tick()
+                changed.wait(_POLL_SECONDS)
+                changed.clear()
+            return _Outcome(value=[fetches[i].result() for i in range(len(finals))])
+        finally:
+            pending = [f for f in [f for _, f in pinned] + finals if not f.done()]
+            if pending:
+                self.client.cancel(pending)
+
+    def _show_progress(self, bar: ProgressBar, epoch_stats: EpochStats, plan: RoundPlan) -> None:
+        """The bar with the epoch's tallies so far and the words reported in this round."""
+        words = min(self.live.words, plan.words)
+        done = EpochStats(
+            epoch_stats.raw_words + words,
+            epoch_stats.kept_words,
+            epoch_stats.pairs,
+            epoch_stats.loss,
+        )
+        bar.update(done, plan.alpha_start)
+
+
+class _LiveWords:
+    """Words the workers report while a round trains; reports reach the client in Dask's event
+    thread and are kept only if they belong to the current attempt."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key = ""
+        self._words = 0
+
+    def restart(self, key: str) -> str:
+        with self._lock:
+            self._key, self._words = key, 0
+        return key
+
+    def on_event(self, event: tuple[float, list[Any]]) -> None:
+        key, words = event[1]
+        with self._lock:
+            if key == self._key:
+                self._words += words
+
+    @property
+    def words(self) -> int:
+        with self._lock:
+            return self._words
+
+
+def _task_errors(pinned: list[tuple[str, Future]], finals: list[Future]) -> set[str]:
+    """Raise the error of a failed task; the workers that reported holding another shared
+    model than the round expects are returned instead (they need the whole model)."""
+    stale = set()
+    for future in [f for _, f in pinned] + finals:
+        if future.status == "error":
+            error = future.exception()
+            if not isinstance(error, StaleModel):
+                raise error
+            stale.add(error.address)
+    return stale
+
+
+def _describe(outcome: _Outcome) -> str:
+    parts = []
+    if outcome.gone:
+        parts.append(f"lost workers {', '.join(sorted(outcome.gone))}")
+    if outcome.stale:
+        parts.append(f"workers {', '.join(sorted(outcome.stale))} need the whole model")
+    if outcome.slow:
+        parts.append(f"workers {', '.join(sorted(outcome.slow))} timed out and are dropped")
+    return "; ".join(parts)
+
+
+def _tree_reduce(
+    client: Client, futures: list[Future], merge: Callable[..., Any], keep: int, *args: Any
+) -> list[Future]:
+    """Merge `futures` pairwise on the cluster, neighbours first (so the order is kept), until
+    at most `keep` remain."""
+    while len(futures) > keep:
+        pairs = zip(futures[::2], futures[1::2], strict=False)
+        merged = [client.submit(merge, left, right, *args, pure=False) for left, right in pairs]
+        futures = merged + ([futures[-1]] if len(futures) % 2 else [])
+    return futures

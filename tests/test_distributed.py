@@ -1,0 +1,278 @@
+"""Training on a Dask cluster: the same vocabulary as one machine, vectors as good, a worker lost
+mid-run costs a redone round and nothing else, bad input is refused with a message that says
+what to do, and `import skipgram` never loads dask."""
+
+import contextlib
+import gzip
+import logging
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+from skipgram import PathLineSentences, SkipGram
+
+distributed = pytest.importorskip("distributed")
+from skipgram.distributed import train  # noqa: E402 (needs dask, checked just above)
+
+SMALL = {"vector_size": 16, "window": 3, "min_count": 1, "sample": 0, "seed": 3}
+
+
+def new_cluster() -> "distributed.LocalCluster":
+    return distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
+
+
+@pytest.fixture(scope="module")
+def client():
+    with new_cluster() as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+def write_parts(directory, sentences, parts):
+    """Split `sentences` into `parts` files part-0.txt, part-1.txt, ... (in that order, so that
+    PathLineSentences(directory) reads the same lines in the same order)."""
+    paths = []
+    per_part = -(-len(sentences) // parts)
+    for k in range(parts):
+        path = directory / f"part-{k}.txt"
+        chunk = sentences[k * per_part : (k + 1) * per_part]
+        path.write_text("".join(" ".join(s) + "\n" for s in chunk), encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def group_of(word: str) -> str:
+    return word.split("w")[0]
+
+
+def share_with_pure_neighbours(model: SkipGram, topn: int = 5) -> float:
+    """Share of words whose `topn` nearest neighbours are all in their planted group."""
+    pure = 0
+    for word in model.wv.index_to_key:
+        neighbours = [w for w, _ in model.most_similar(word, topn=topn)]
+        pure += all(group_of(w) == group_of(word) for w in neighbours)
+    return pure / len(model.wv)
+
+
+# ---- vocabulary ------------------------------------------------------------------------------
+
+
+def test_vocabulary_equals_the_single_machine_one_exactly(client, tmp_path, make_planted):
+    # Ties in count (min_count=1 keeps hapaxes from every file), words first seen in a later
+    # file, non-ASCII words, a line longer than max_sentence_length, a blank line, a file
+    # without a final newline, an empty file and a gzipped file.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    paths = write_parts(corpus, make_planted(groups=4, sentences=300), parts=3)
+    with open(paths[1], "a", encoding="utf-8") as part:
+        part.write("naïve café g0w1 only-in-part-1\n\n" + " ".join(["long"] * 25) + "\n")
+    (corpus / "part-3.txt").write_text("ünïcode g1w2 last line, no newline", encoding="utf-8")
+    (corpus / "part-4.txt").write_text("", encoding="utf-8")
+    with gzip.open(corpus / "part-5.txt.gz", "wt", encoding="utf-8") as part:
+        part.write("gzipped café line\nonly-in-part-5 g3w0\n")
+    paths += [str(corpus / "part-3.txt"), str(corpus / "part-4.txt")]
+    paths.append(str(corpus / "part-5.txt.gz"))
+
+    model = train(paths, client, epochs=1, max_sentence_length=10, progress=False, **SMALL)
+    single = SkipGram(PathLineSentences(corpus, max_sentence_length=10), **SMALL)
+
+    assert model.vocab.words == single.vocab.words
+    np.testing.assert_array_equal(model.vocab.counts, single.vocab.counts)
+    assert model.vocab.total_words == single.vocab.total_words
+    assert model.vocab.total_sentences == single.vocab.total_sentences
+
+
+def test_min_count_applies_to_the_counts_summed_over_files(client, tmp_path):
+    # Each file holds "split" twice: below min_count=3 in every file, above it in total.
+    paths = write_parts(tmp_path, [["split", "split", "alone"], ["split", "split", "other"]], 2)
+    model = train(paths, client, **{**SMALL, "min_count": 3}, epochs=1, progress=False)
+    assert model.vocab.words == ["split"]
+    assert model.vocab.counts.tolist() == [4]
+
+
+def test_a_directory_stands_for_its_files(client, tmp_path, make_planted):
+    write_parts(tmp_path, make_planted(groups=3, sentences=200), parts=3)
+    model = train(tmp_path, client, epochs=1, progress=False, **SMALL)
+    assert model.vocab.words == SkipGram(PathLineSentences(tmp_path), **SMALL).vocab.words
+
+
+def test_max_vocab_size_bounds_the_vocabulary(client, tmp_path, make_planted):
+    paths = write_parts(tmp_path, make_planted(groups=10, sentences=400), parts=4)
+    model = train(paths, client, epochs=1, progress=False, **{**SMALL, "max_vocab_size": 20})
+    assert 0 < len(model.vocab) <= 20
+
+
+# ---- training --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("objective", ["ns", "hs"])
+def test_vectors_recover_the_planted_groups_as_well_as_one_machine(
+    client, tmp_path, make_planted, objective
+):
+    sentences = make_planted(groups=12, group_size=8, sentences=4000)
+    paths = write_parts(tmp_path, sentences, parts=4)
+    params = {**SMALL, "objective": objective, "epochs": 5}
+    model = train(paths, client, progress=False, **params)
+    single = SkipGram(PathLineSentences(tmp_path), workers=2, **params).train()
+
+    assert share_with_pure_neighbours(model) >= min(0.95, share_with_pure_neighbours(single))
+
+
+def test_the_result_is_an_ordinary_model_that_saves_and_loads(client, tmp_path, make_planted):
+    paths = write_parts(tmp_path, make_planted(sentences=1000), parts=4)
+    model = train(paths, client, epochs=2, progress=False, **SMALL)
+    assert isinstance(model, SkipGram)
+    assert model.epochs_trained == 2
+    assert model.last_epoch.raw_words == model.vocab.total_words
+    assert model.output_vectors.shape == model.wv.vectors.shape
+
+    model.save(tmp_path / "distributed.model")
+    loaded = SkipGram.load(tmp_path / "distributed.model")
+    np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
+    assert loaded.most_similar("g0w0", topn=3) == model.most_similar("g0w0", topn=3)
+
+
+def test_one_thread_per_worker_and_the_same_seed_reproduce_the_vectors(
+    client, tmp_path, make_planted
+):
+    paths = write_parts(tmp_path, make_planted(sentences=1000), parts=4)
+    first = train(paths, client, epochs=2, sync_words=1000, progress=False, **SMALL)
+    second = train(paths, client, epochs=2, sync_words=1000, progress=False, **SMALL)
+    np.testing.assert_array_equal(first.wv.vectors, second.wv.vectors)
+    np.testing.assert_array_equal(first.output_vectors, second.output_vectors)
+
+
+def test_compute_loss_records_a_falling_loss_per_epoch(client, tmp_path, make_planted):
+    paths = write_parts(tmp_path, make_planted(groups=30, group_size=8, sentences=1500), 4)
+    model = train(paths, client, epochs=3, compute_loss=True, progress=False, **SMALL)
+    history = model.loss_history
+    assert len(history) == 3 and all(np.isfinite(history))
+    assert history[0] > history[1] > history[2]
+
+
+class KillAtRound(logging.Handler):
+    """Kills one worker process, from another thread, once training logs round `at` done."""
+
+    def __init__(self, client, at: int) -> None:
+        super().__init__(logging.DEBUG)
+        self.client, self.at = client, at
+        self.killed: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.killed or not record.getMessage().startswith(f"round {self.at} done"):
+            return
+        victim = sorted(self.client.nthreads())[0]
+        self.killed.append(victim)
+
+        def kill() -> None:
+            with contextlib.suppress(Exception):  # the worker dies before it can answer
+                self.client.run(os._exit, 1, workers=[victim])
+
+        threading.Thread(target=kill, daemon=True).start()
+
+
+def test_a_worker_killed_mid_run_does_not_lose_the_run(tmp_path, make_planted, caplog):
+    sentences = make_planted(groups=12, group_size=8, sentences=4000)
+    paths = write_parts(tmp_path, sentences, parts=4)
+    log = logging.getLogger("skipgram.distributed")
+    with new_cluster() as cluster, distributed.Client(cluster) as client:
+        killer = KillAtRound(client, at=3)
+        log.addHandler(killer)
+        try:
+            with caplog.at_level(logging.DEBUG, logger="skipgram.distributed"):
+                model = train(paths, client, epochs=5, sync_words=2000, progress=False, **SMALL)
+        finally:
+            log.removeHandler(killer)
+
+    assert killer.killed, "no worker was killed: the test did not test anything"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(killer.killed[0] in message for message in warnings), warnings
+    assert model.epochs_trained == 5
+    assert share_with_pure_neighbours(model) >= 0.95
+
+
+def test_replicas_changes_add_up_unless_more_than_two_made_the_same_change():
+    from skipgram.distributed.merge import apply_changes as _apply
+    from skipgram.distributed.merge import changed_rows as _changed_rows
+    from skipgram.distributed.merge import merge_rows as _merge_rows
+
+    base = np.zeros((4, 2), dtype=np.float32)
+    replicas = [base.copy() for _ in range(4)]
+    replicas[0][0] = [1, 0]  # row 0: one replica alone
+    replicas[0][1], replicas[1][1] = [1, 0], [0, 1]  # row 1: two unrelated changes
+    for replica in replicas:  # row 2: four identical changes
+        replica[2] = [1, 1]
+    merged = _changed_rows(base, replicas[0])
+    for replica in replicas[1:]:
+        merged = _merge_rows(merged, _changed_rows(base, replica))
+
+    rows, values = _apply(base, merged)
+    assert rows.tolist() == [0, 1, 2]  # row 3 changed nowhere, and is not sent
+    np.testing.assert_allclose(values, [[1, 0], [1, 1], [2, 2]])
+
+
+# ---- bad input -------------------------------------------------------------------------------
+
+
+def test_no_input_files_is_a_value_error_saying_what_to_pass(client):
+    with pytest.raises(ValueError, match="no input files"):
+        train([], client, **SMALL)
+
+
+def test_a_missing_file_is_a_file_not_found_error_naming_it(client, tmp_path):
+    paths = [*write_parts(tmp_path, [["a", "b"]], parts=1), str(tmp_path / "missing.txt")]
+    with pytest.raises(FileNotFoundError, match=r"missing\.txt") as error:
+        train(paths, client, progress=False, **SMALL)
+    assert "every worker must be able to read" in str(error.value)
+
+
+def test_an_unknown_parameter_is_a_type_error_listing_valid_ones(client, tmp_path):
+    with pytest.raises(TypeError, match="vector_size"):
+        train([str(tmp_path / "a.txt")], client, vectorsize=10)
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [({"sync_words": 0}, "sync_words"), ({"max_retries": -1}, "max_retries")],
+)
+def test_invalid_distributed_options_are_value_errors(client, tmp_path, option, message):
+    with pytest.raises(ValueError, match=message):
+        train([str(tmp_path / "a.txt")], client, **option)
+
+
+# ---- packaging -------------------------------------------------------------------------------
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    # From the tests' directory: the repository root would shadow the installed package.
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=os.path.dirname(__file__),
+        check=False,
+    )
+
+
+def test_importing_skipgram_does_not_import_dask():
+    result = run_python(
+        "import sys, skipgram; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_without_dask_the_distributed_module_says_how_to_install_it():
+    result = run_python(
+        "import sys; sys.modules['distributed'] = None; sys.modules['dask'] = None\n"
+        "try:\n    import skipgram.distributed\n"
+        "except ImportError as error:\n    print(error)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert 'pip install "skipgram[dask]"' in result.stdout
