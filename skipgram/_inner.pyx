@@ -8,13 +8,17 @@ Python boundary, or a position inside a buffer whose size was checked there too.
 
 Layout of this file (each objective is a sibling sharing the same helpers):
     helpers           RNG, sigmoid, log-sigmoid, noise sampler
-    objectives        negative sampling, hierarchical softmax, exact softmax: one
-                      `*_train_centre` each, all with the same signature, chosen once per batch
+    objectives        negative sampling (per pair, or with negatives shared by a window),
+                      hierarchical softmax, exact softmax: one `*_train_centre` each, all with
+                      the same signature, chosen once in KernelModel
     batch driver      subsampling, reduced window, learning-rate interpolation (`train_batch`)
     test entry points one update on given vectors, for the gradient tests
 
 Orientation: the centre word's input vector is the one being predicted *from*, each context word
-is a target (see docs/math.md, "Pairs"). Every pair's update follows docs/math.md.
+is a target (see docs/math.md, "Pairs"). Every pair's update follows docs/math.md. The one
+exception is the opt-in shared-negatives mode, which takes HogBatch's orientation (each context
+word's input vector predicts the centre): only that way round does a window become a matrix
+product (`ns_shared_window`).
 """
 
 import numpy as np
@@ -35,6 +39,144 @@ cdef extern from *:
     }
     """
     void sg_prefetch_row(const float *row, int n) nogil
+
+cdef extern from *:
+    # Dense kernels of one shared-negatives window (`ns_shared_window`). Its matrices are a few
+    # rows of d floats, where a BLAS call spends more on packing and dispatch than on the
+    # arithmetic: with the rows gathered for sgemm, training ran at less than half the speed of
+    # these loops. The loops work on 8-float vectors with several independent sums in flight.
+    # target_clones compiles each entry point twice and picks one when the module loads: AVX2
+    # with FMA where the CPU has them, else the x86-64 baseline that setup.py's flags target.
+    # Other compilers and CPUs get the baseline build only.
+    """
+    #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+    #define SG_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+    #else
+    #define SG_VECTOR_CLONES
+    #endif
+    /* The helpers below pass 8-float vectors by value. They are static and inlined, so no
+       call crosses an ABI boundary, and GCC's note that the baseline build passes them
+       differently from an AVX build does not apply. (GCC reports it at the end of the file,
+       so it is silenced from here on rather than for this block alone.) */
+    #if defined(__GNUC__) && !defined(__clang__)
+    #pragma GCC diagnostic ignored "-Wpsabi"
+    #endif
+    typedef float sg_f8 __attribute__((vector_size(32)));
+    typedef float sg_f4 __attribute__((vector_size(16)));
+    static inline sg_f8 sg_load8(const float *p) { sg_f8 v; __builtin_memcpy(&v, p, 32); return v; }
+    static inline sg_f4 sg_load4(const float *p) { sg_f4 v; __builtin_memcpy(&v, p, 16); return v; }
+    static inline void sg_store8(float *p, sg_f8 v) { __builtin_memcpy(p, &v, 32); }
+    static inline void sg_store4(float *p, sg_f4 v) { __builtin_memcpy(p, &v, 16); }
+
+    static inline float sg_dot(const float *x, const float *y, int n) {
+        sg_f8 even = {0}, odd = {0};  /* two sums: an add need not wait for the previous one */
+        sg_f4 quarter = {0};
+        float total = 0.0f;
+        int i = 0, k;
+        for (; i + 16 <= n; i += 16) {
+            even += sg_load8(x + i) * sg_load8(y + i);
+            odd += sg_load8(x + i + 8) * sg_load8(y + i + 8);
+        }
+        if (i + 8 <= n) { even += sg_load8(x + i) * sg_load8(y + i); i += 8; }
+        if (i + 4 <= n) { quarter = sg_load4(x + i) * sg_load4(y + i); i += 4; }
+        even += odd;
+        for (k = 0; k < 8; k++) total += even[k];
+        for (k = 0; k < 4; k++) total += quarter[k];
+        for (; i < n; i++) total += x[i] * y[i];
+        return total;
+    }
+
+    /* out [+]= sum_t weights[t * stride] * (row ids[t] of rows). Each slice of out is summed
+       in registers over all the rows before it is stored, four 8-float slices at a time. */
+    static inline void sg_weighted_rows(float *out, int accumulate, int n_terms,
+                                        const float *weights, int stride, const float *rows,
+                                        const int32_t *ids, int n) {
+        int i = 0, t;
+        for (; i + 32 <= n; i += 32) {
+            sg_f8 s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
+            if (accumulate) {
+                s0 = sg_load8(out + i); s1 = sg_load8(out + i + 8);
+                s2 = sg_load8(out + i + 16); s3 = sg_load8(out + i + 24);
+            }
+            for (t = 0; t < n_terms; t++) {
+                const float *row = rows + (int64_t)ids[t] * n + i;
+                float weight = weights[t * stride];
+                s0 += weight * sg_load8(row); s1 += weight * sg_load8(row + 8);
+                s2 += weight * sg_load8(row + 16); s3 += weight * sg_load8(row + 24);
+            }
+            sg_store8(out + i, s0); sg_store8(out + i + 8, s1);
+            sg_store8(out + i + 16, s2); sg_store8(out + i + 24, s3);
+        }
+        for (; i + 8 <= n; i += 8) {
+            sg_f8 sum = {0};
+            if (accumulate) sum = sg_load8(out + i);
+            for (t = 0; t < n_terms; t++)
+                sum += weights[t * stride] * sg_load8(rows + (int64_t)ids[t] * n + i);
+            sg_store8(out + i, sum);
+        }
+        for (; i + 4 <= n; i += 4) {
+            sg_f4 sum = {0};
+            if (accumulate) sum = sg_load4(out + i);
+            for (t = 0; t < n_terms; t++)
+                sum += weights[t * stride] * sg_load4(rows + (int64_t)ids[t] * n + i);
+            sg_store4(out + i, sum);
+        }
+        for (; i < n; i++) {
+            float sum = accumulate ? out[i] : 0.0f;
+            for (t = 0; t < n_terms; t++) sum += weights[t * stride] * rows[(int64_t)ids[t] * n + i];
+            out[i] = sum;
+        }
+    }
+
+    /* S = C O^T: scores[b * n_outputs + j] = input row contexts[b] . output row outputs[j]. */
+    SG_VECTOR_CLONES static void sg_window_scores(
+            float *scores, const float *input_vectors, const int32_t *contexts, int n_contexts,
+            const float *output_vectors, const int32_t *outputs, int n_outputs, int n) {
+        for (int b = 0; b < n_contexts; b++)
+            for (int j = 0; j < n_outputs; j++)
+                scores[b * n_outputs + j] = sg_dot(input_vectors + (int64_t)contexts[b] * n,
+                                                   output_vectors + (int64_t)outputs[j] * n, n);
+    }
+
+    /* G^T C: row j of `updates` = sum_b steps[b * n_outputs + j] * input row contexts[b]. */
+    SG_VECTOR_CLONES static void sg_output_updates(
+            float *updates, const float *steps, const float *input_vectors,
+            const int32_t *contexts, int n_contexts, int n_outputs, int n) {
+        for (int j = 0; j < n_outputs; j++)
+            sg_weighted_rows(updates + (int64_t)j * n, 0, n_contexts, steps + j, n_outputs,
+                             input_vectors, contexts, n);
+    }
+
+    /* C += G O: input row contexts[b] += sum_j steps[b * n_outputs + j] * output row outputs[j]. */
+    SG_VECTOR_CLONES static void sg_move_contexts(
+            float *input_vectors, const int32_t *contexts, int n_contexts, const float *steps,
+            const float *output_vectors, const int32_t *outputs, int n_outputs, int n) {
+        for (int b = 0; b < n_contexts; b++)
+            sg_weighted_rows(input_vectors + (int64_t)contexts[b] * n, 1, n_outputs,
+                             steps + b * n_outputs, 1, output_vectors, outputs, n);
+    }
+
+    /* O += updates: output row outputs[j] += row j of `updates`. */
+    SG_VECTOR_CLONES static void sg_move_outputs(
+            float *output_vectors, const int32_t *outputs, int n_outputs, const float *updates,
+            int n) {
+        static const float one = 1.0f;
+        static const int32_t own_row = 0;
+        for (int j = 0; j < n_outputs; j++)
+            sg_weighted_rows(output_vectors + (int64_t)outputs[j] * n, 1, 1, &one, 0,
+                             updates + (int64_t)j * n, &own_row, n);
+    }
+    """
+    void sg_window_scores(float *scores, const float *input_vectors, const int32_t *contexts,
+                          int n_contexts, const float *output_vectors, const int32_t *outputs,
+                          int n_outputs, int n) nogil
+    void sg_output_updates(float *updates, const float *steps, const float *input_vectors,
+                           const int32_t *contexts, int n_contexts, int n_outputs, int n) nogil
+    void sg_move_contexts(float *input_vectors, const int32_t *contexts, int n_contexts,
+                          const float *steps, const float *output_vectors,
+                          const int32_t *outputs, int n_outputs, int n) nogil
+    void sg_move_outputs(float *output_vectors, const int32_t *outputs, int n_outputs,
+                         const float *updates, int n) nogil
 
 cdef extern from *:
     # Flush denormals to zero while a batch trains (x86 MXCSR FTZ and DAZ bits). Tiny values
@@ -161,6 +303,10 @@ cdef struct Model:
     const uint8_t *codes
     const int32_t *points
     bint compute_loss            # tally losses (never changes the updates)
+    # The matrix whose row for the next centre word train_sentence prefetches: the one the
+    # objective reads first for a centre (its input row, or in the shared-negatives mode its
+    # output row, the window's positive target).
+    const float *centre_rows
 
 
 cdef struct Worker:
@@ -169,7 +315,13 @@ cdef struct Worker:
     float *scratch              # softmax: vocab_size scores / errors
     int32_t *kept               # the current sentence after subsampling
     int32_t *contexts           # up to 2 * window context ids of the current centre
-    int32_t *noise              # negative noise draws of the current pair
+    int32_t *noise              # negative noise draws of the current centre's pairs
+    int noise_slot              # shared negatives: which half of `noise` holds the draws for
+                                # the coming window (the other gets the next one's); -1: none
+    # Shared negatives only (NULL otherwise), sized for the largest window:
+    int32_t *window_rows        # the window's output row ids: the centre, then the noise words
+    float *window_scores        # contexts x output rows: scores, then the steps g
+    float *output_updates       # output rows x dim: their updates, applied last
     double loss
     int64_t pairs
 
@@ -187,6 +339,7 @@ cdef class KernelModel:
 
     cdef Model model
     cdef readonly str objective
+    cdef readonly bint shared_negatives
     cdef train_centre_fn train_centre
     # Memoryviews keep the arrays alive while the raw pointers in `model` are in use.
     cdef float[:, ::1] _input
@@ -202,10 +355,13 @@ cdef class KernelModel:
                  const float[::1] keep_probability, int window, int negative=0,
                  const uint32_t[::1] noise_threshold=None, const int32_t[::1] noise_alias=None,
                  const int64_t[::1] code_offsets=None, const uint8_t[::1] codes=None,
-                 const int32_t[::1] points=None, bint compute_loss=False):
+                 const int32_t[::1] points=None, bint compute_loss=False,
+                 bint shared_negatives=False):
         cdef Py_ssize_t vocab_size = input_vectors.shape[0]
         if objective not in OBJECTIVES:
             raise ValueError(f"unknown objective {objective!r}; expected one of {OBJECTIVES}")
+        if shared_negatives and objective != "ns":
+            raise ValueError(f"shared_negatives needs objective 'ns', got {objective!r}")
         if vocab_size < 1 or input_vectors.shape[1] < 1:
             raise ValueError("input_vectors must be a non-empty vocab_size x dim matrix")
         if keep_probability.shape[0] != vocab_size:
@@ -218,6 +374,7 @@ cdef class KernelModel:
         self._output = output_vectors
         self._keep = keep_probability
         self.objective = objective
+        self.shared_negatives = shared_negatives
         self.model.input_vectors = &input_vectors[0, 0]
         self.model.vocab_size = <int>vocab_size
         self.model.dim = <int>input_vectors.shape[1]
@@ -234,6 +391,8 @@ cdef class KernelModel:
                 raise ValueError("softmax needs one output vector per word")
             self.train_centre = softmax_train_centre
         self.model.output_vectors = &output_vectors[0, 0] if output_vectors.shape[0] else NULL
+        self.model.centre_rows = (self.model.output_vectors if shared_negatives
+                                  else self.model.input_vectors)
 
     def _set_negative_sampling(self, int negative, const uint32_t[::1] threshold,
                                const int32_t[::1] alias):
@@ -252,7 +411,7 @@ cdef class KernelModel:
         self._alias = alias
         self.model.noise_threshold = &threshold[0]
         self.model.noise_alias = &alias[0]
-        self.train_centre = ns_train_centre
+        self.train_centre = ns_shared_train_centre if self.shared_negatives else ns_train_centre
 
     def _set_hierarchical_softmax(self, const int64_t[::1] offsets, const uint8_t[::1] codes,
                                   const int32_t[::1] points):
@@ -295,26 +454,59 @@ cdef class KernelWorker:
     cdef int32_t[::1] _kept
     cdef int32_t[::1] _contexts
     cdef int32_t[::1] _noise
+    cdef tuple _window_buffers
 
     def __init__(self, KernelModel model, uint64_t seed):
         cdef Model *m = &model.model
-        self._gradient = np.zeros(m.dim, dtype=np.float32)
-        self._scratch = np.zeros(m.vocab_size if model.objective == "softmax" else 1,
-                                 dtype=np.float32)
-        self._kept = np.zeros(1024, dtype=np.int32)
-        self._contexts = np.zeros(2 * m.window, dtype=np.int32)
-        self._noise = np.zeros(max(2 * m.window * m.negative, 1), dtype=np.int32)
+        self._gradient = private_zeros(m.dim, np.float32)
+        self._scratch = private_zeros(m.vocab_size if model.objective == "softmax" else 1,
+                                      np.float32)
+        self._kept = private_zeros(1024, np.int32)
+        self._contexts = private_zeros(2 * m.window, np.int32)
+        self._noise = private_zeros(max(2 * m.window * m.negative, 1), np.int32)
         self.worker.rng = seed_state(seed)
         self.worker.gradient = &self._gradient[0]
         self.worker.scratch = &self._scratch[0]
         self.worker.kept = &self._kept[0]
         self.worker.contexts = &self._contexts[0]
         self.worker.noise = &self._noise[0]
+        self.worker.noise_slot = -1
+        if model.shared_negatives:
+            self._window_buffers = attach_window_buffers(&self.worker, 2 * m.window, m.negative,
+                                                         m.dim)
 
     cdef void reserve_sentence(self, Py_ssize_t length):
         if length > self._kept.shape[0]:
-            self._kept = np.zeros(length, dtype=np.int32)
+            self._kept = private_zeros(length, np.int32)
             self.worker.kept = &self._kept[0]
+
+
+CACHE_LINE = 64
+
+
+def private_zeros(Py_ssize_t n, dtype):
+    """A zeroed array on cache lines of its own: it starts on a line boundary and no other
+    allocation shares its last line. Worker buffers are small and written constantly; two
+    threads' buffers sharing a line would bounce it between cores (false sharing)."""
+    cdef Py_ssize_t nbytes = n * np.dtype(dtype).itemsize
+    raw = np.zeros(nbytes + 2 * CACHE_LINE, dtype=np.uint8)
+    start = -raw.ctypes.data % CACHE_LINE
+    return raw[start:start + nbytes].view(dtype)
+
+
+cdef tuple attach_window_buffers(Worker *w, int max_contexts, int negative, int dim):
+    """Allocate one worker's shared-negatives scratch and point `w` at it. Returns the arrays
+    that own the memory: keep them alive as long as `w` is in use."""
+    rows = private_zeros(1 + negative, np.int32)
+    scores = private_zeros(max_contexts * (1 + negative), np.float32)
+    updates = private_zeros((1 + negative) * dim, np.float32)
+    cdef int32_t[::1] rows_view = rows
+    cdef float[::1] scores_view = scores
+    cdef float[::1] updates_view = updates
+    w.window_rows = &rows_view[0]
+    w.window_scores = &scores_view[0]
+    w.output_updates = &updates_view[0]
+    return rows, scores, updates
 
 
 # --------------------------------------------------------------------------------------------
@@ -353,6 +545,74 @@ cdef void ns_train_centre(const Model *m, Worker *w, int32_t centre, const int32
         if i + 1 < n_contexts:
             prefetch_targets(m, contexts[i + 1], w.noise + (i + 1) * K, K)
         w.loss += ns_pair(m, w, input_vector, contexts[i], w.noise + i * K, K, alpha)
+    w.pairs += n_contexts
+
+
+cdef double ns_shared_window(const Model *m, Worker *w, int32_t centre,
+                             const int32_t *contexts, int n_contexts, const int32_t *noise,
+                             int n_noise, float alpha) noexcept nogil:
+    """Negative sampling for a whole window with one set of noise words shared by all its
+    context words (HogBatch; docs/math.md, "Shared negatives"). Each context's input vector
+    predicts the centre's output vector against the noise words' output vectors.
+
+    With C the window's B context input rows and O its N output rows (the centre, then each
+    noise word unequal to it): scores S = C O^T (B x N), steps G = alpha (labels - sigmoid(S))
+    with label 1 in the centre's column, then C += G O and O += G^T C. Both updates are
+    computed from the values before the step, so the window takes one exact gradient step on
+    its summed loss (a context or noise word occurring twice gets both contributions).
+    Returns that loss, measured before the step."""
+    cdef int d = m.dim
+    cdef int n_rows = 1, b, j, k
+    cdef float *scores
+    cdef double loss = 0.0
+    w.window_rows[0] = centre
+    for k in range(n_noise):
+        if noise[k] == centre:  # a noise draw of the true target is skipped, as per pair
+            continue
+        w.window_rows[n_rows] = noise[k]
+        n_rows += 1
+    sg_window_scores(w.window_scores, m.input_vectors, contexts, n_contexts, m.output_vectors,
+                     w.window_rows, n_rows, d)
+    for b in range(n_contexts):
+        scores = w.window_scores + b * n_rows
+        if m.compute_loss:
+            loss += neg_log_sigmoid(scores[0])
+            for j in range(1, n_rows):
+                loss += neg_log_sigmoid(-scores[j])
+        scores[0] = (1.0 - sigmoid(scores[0])) * alpha
+        for j in range(1, n_rows):
+            scores[j] = -sigmoid(scores[j]) * alpha
+    # O's update waits in a buffer while C moves, because C's update must read the old O.
+    sg_output_updates(w.output_updates, w.window_scores, m.input_vectors, contexts, n_contexts,
+                      n_rows, d)
+    sg_move_contexts(m.input_vectors, contexts, n_contexts, w.window_scores, m.output_vectors,
+                     w.window_rows, n_rows, d)
+    sg_move_outputs(m.output_vectors, w.window_rows, n_rows, w.output_updates, d)
+    return loss
+
+
+cdef void ns_shared_train_centre(const Model *m, Worker *w, int32_t centre,
+                                 const int32_t *contexts, int n_contexts,
+                                 float alpha) noexcept nogil:
+    cdef int k, K = m.negative
+    cdef int32_t *noise
+    cdef int32_t *next_noise
+    if n_contexts == 0:
+        return
+    if w.noise_slot < 0:
+        w.noise_slot = 0
+        for k in range(K):
+            w.noise[k] = draw_noise_word(m, &w.rng)
+    # The next window's noise words are drawn now, so that their rows load while this window
+    # computes: each window starts with all its output rows on the way (its centre's row is
+    # prefetched by train_sentence), instead of waiting for them one miss at a time.
+    noise = w.noise + w.noise_slot * K
+    next_noise = w.noise + (1 - w.noise_slot) * K
+    for k in range(K):
+        next_noise[k] = draw_noise_word(m, &w.rng)
+        sg_prefetch_row(m.output_vectors + <int64_t>next_noise[k] * m.dim, m.dim)
+    w.loss += ns_shared_window(m, w, centre, contexts, n_contexts, noise, K, alpha)
+    w.noise_slot = 1 - w.noise_slot
     w.pairs += n_contexts
 
 
@@ -472,8 +732,8 @@ cdef int64_t train_sentence(const Model *m, Worker *w, train_centre_fn train_cen
             if j != i:
                 w.contexts[n_contexts] = w.kept[j]
                 n_contexts += 1
-        if i + 1 < n_kept:  # the next centre's input row loads while this one trains
-            sg_prefetch_row(m.input_vectors + <int64_t>w.kept[i + 1] * m.dim, m.dim)
+        if i + 1 < n_kept:  # the next centre's first row (Model.centre_rows) loads meanwhile
+            sg_prefetch_row(m.centre_rows + <int64_t>w.kept[i + 1] * m.dim, m.dim)
         train_centre(m, w, w.kept[i], w.contexts, n_contexts, alpha)
     return n_kept
 
@@ -596,6 +856,36 @@ def sgns_update(float[::1] input_vector, float[:, ::1] output_vectors, int targe
     _fill_test_state(&m, &w, input_vector, output_vectors, gradient)
     cdef const int32_t *noise = &negatives[0] if negatives.shape[0] else NULL
     return ns_pair(&m, &w, &input_vector[0], target, noise, <int>negatives.shape[0], alpha)
+
+
+def shared_negatives_update(float[:, ::1] input_vectors, float[:, ::1] output_vectors,
+                            int centre, const int32_t[::1] contexts,
+                            const int32_t[::1] negatives, float alpha) -> float:
+    """One shared-negatives step for the window of `centre` (docs/math.md, "Shared
+    negatives"): the input rows of `contexts` each predict `centre`'s output row against the
+    output rows of `negatives`, updating both matrices in place. Returns the window's loss
+    before the step."""
+    cdef Model m
+    cdef Worker w
+    cdef Py_ssize_t n_contexts = contexts.shape[0]
+    if n_contexts == 0:
+        raise ValueError("contexts must not be empty")
+    if input_vectors.shape[1] != output_vectors.shape[1]:
+        raise ValueError("input and output vectors must have the same dimension")
+    if np.min(contexts) < 0 or np.max(contexts) >= input_vectors.shape[0]:
+        raise ValueError("context ids outside input_vectors")
+    _check_update_args(input_vectors[0], output_vectors, [centre], negatives)
+    memset(&m, 0, sizeof(Model))
+    memset(&w, 0, sizeof(Worker))
+    m.dim = <int>input_vectors.shape[1]
+    m.vocab_size = <int>input_vectors.shape[0]
+    m.input_vectors = &input_vectors[0, 0]
+    m.output_vectors = &output_vectors[0, 0]
+    m.compute_loss = True
+    buffers = attach_window_buffers(&w, <int>n_contexts, <int>negatives.shape[0], m.dim)
+    cdef const int32_t *noise = &negatives[0] if negatives.shape[0] else NULL
+    return ns_shared_window(&m, &w, centre, &contexts[0], <int>n_contexts, noise,
+                            <int>negatives.shape[0], alpha)
 
 
 def hs_update(float[::1] input_vector, float[:, ::1] inner_vectors, const uint8_t[::1] code,

@@ -11,6 +11,7 @@ from skipgram._inner import (
     build_alias_table,
     draw_noise,
     hs_update,
+    private_zeros,
     sgns_update,
     softmax_update,
     train_batch,
@@ -318,3 +319,18 @@ def test_loss_total_stays_exact_past_float32_saturation():
     _, pairs, loss = train_one_sentence(kernel, words, seed=5)
     assert pairs > 2**24
     assert loss == pytest.approx(pairs * per_pair, rel=1e-12)
+
+
+# ---- worker buffers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("n", "dtype"), [(1, np.float32), (5, np.int32), (100, np.float32)])
+def test_worker_buffers_own_their_cache_lines(n, dtype):
+    """Each buffer starts on a 64-byte line and its memory reaches to the end of its last line,
+    so no other allocation (another thread's buffer) can share a line with it."""
+    buffer = private_zeros(n, dtype)
+    assert buffer.shape == (n,) and buffer.dtype == dtype and not buffer.any()
+    owner = buffer.base  # numpy points a view at the array that owns the memory
+    start, whole_lines = buffer.ctypes.data, -(-buffer.nbytes // 64) * 64
+    assert start % 64 == 0
+    assert owner.ctypes.data <= start and start + whole_lines <= owner.ctypes.data + owner.nbytes
