@@ -34,3 +34,19 @@ def planted() -> list[list[str]]:
 def make_planted():
     """The planted-corpus factory, for tests that need other sizes."""
     return planted_corpus
+
+
+@pytest.fixture
+def finite_difference():
+    """Central finite differences of a scalar function `loss` at `x`, one coordinate at a time:
+    the independent check of every analytic gradient in the kernel tests."""
+
+    def gradient(loss, x, eps=1e-6):
+        grad = np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            step = np.zeros_like(x)
+            step[i] = eps
+            grad[i] = (loss(x + step) - loss(x - step)) / (2 * eps)
+        return grad
+
+    return gradient

@@ -71,15 +71,6 @@ def softmax_gradients(v, U, contexts):
     return U.T @ error, np.outer(error, v)
 
 
-def finite_difference(loss, x, eps=1e-6):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[i] = eps
-        grad[i] = (loss(x + step) - loss(x - step)) / (2 * eps)
-    return grad
-
-
 @pytest.fixture
 def problem():
     rng = np.random.default_rng(42)
@@ -119,7 +110,7 @@ def test_sgns_update_is_minus_alpha_times_gradient(problem):
     np.testing.assert_allclose(U32 - U, -alpha * grad_U, atol=2e-6)
 
 
-def test_sgns_gradient_matches_finite_differences(problem):
+def test_sgns_gradient_matches_finite_differences(problem, finite_difference):
     v, U = problem
     target, negatives = 3, [7, 11, 0, 19]
     grad_v, grad_U = ns_gradients(v, U, target, negatives)
@@ -159,7 +150,7 @@ def test_hs_update_is_minus_alpha_times_gradient(problem):
     np.testing.assert_allclose(inner32 - inner, -alpha * grad_inner, atol=2e-6)
 
 
-def test_hs_gradient_matches_finite_differences(problem):
+def test_hs_gradient_matches_finite_differences(problem, finite_difference):
     v, inner = problem
     grad_v, grad_inner = hs_gradients(v, inner, HS_CODE, HS_POINTS)
     np.testing.assert_allclose(
@@ -184,7 +175,7 @@ def test_softmax_update_is_minus_alpha_times_gradient(problem):
     np.testing.assert_allclose(U32 - U, -alpha * grad_U, atol=2e-6)
 
 
-def test_softmax_gradient_matches_finite_differences(problem):
+def test_softmax_gradient_matches_finite_differences(problem, finite_difference):
     v, U = problem
     grad_v, grad_U = softmax_gradients(v, U, SOFTMAX_CONTEXTS)
     np.testing.assert_allclose(

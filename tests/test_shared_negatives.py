@@ -48,15 +48,6 @@ def window_gradients(V, U, centre, contexts, negatives):
     return grad_V, grad_U
 
 
-def finite_difference(loss, x, eps=1e-6):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[i] = eps
-        grad[i] = (loss(x + step) - loss(x - step)) / (2 * eps)
-    return grad
-
-
 @pytest.fixture(params=[8, 47], ids=["d8", "d47"])
 def problem(request):
     """(input matrix, output matrix) of 20 words. The kernel works on slices of 32, 8 and 4
@@ -94,7 +85,7 @@ def test_window_step_is_minus_alpha_times_the_gradient_of_the_window_loss(proble
     np.testing.assert_allclose(U32 - U, -alpha * grad_U, atol=2e-6)
 
 
-def test_window_gradient_matches_finite_differences(problem):
+def test_window_gradient_matches_finite_differences(problem, finite_difference):
     V, U = problem
     grad_V, grad_U = window_gradients(V, U, CENTRE, CONTEXTS, NEGATIVES)
     np.testing.assert_allclose(
