@@ -16,7 +16,7 @@ from pathlib import Path
 
 from skipgram.corpus import LineSentence, PathLineSentences
 from skipgram.io import ModelFormatError
-from skipgram.keyedvectors import KeyedVectors
+from skipgram.keyedvectors import KEYED_VECTORS_KIND, KeyedVectors
 from skipgram.model import SkipGram
 
 DEMO_QUERIES = ("king", "god", "water", "program", "hacker", "unix")
@@ -167,7 +167,7 @@ def _load_vectors(path: str) -> KeyedVectors:
     try:
         return SkipGram.load(path).wv
     except ModelFormatError as error:
-        if "holds 'keyed_vectors'" not in str(error):
+        if error.found_kind != KEYED_VECTORS_KIND:
             raise
     return KeyedVectors.load(path)
 

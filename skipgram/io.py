@@ -47,7 +47,16 @@ ALLOWED_DTYPES = frozenset({"<f4", "<f8", "<i4", "<i8", "<u1", "<u4", "|u1"})
 
 
 class ModelFormatError(ValueError):
-    """A file is not a valid skipgram file: wrong kind, malformed, truncated or corrupted."""
+    """A file is not a valid skipgram file: wrong kind, malformed, truncated or corrupted.
+
+    Attributes:
+        found_kind: for a valid file of another kind (a model where vectors were expected, or
+            the reverse), the kind it holds; otherwise None.
+    """
+
+    def __init__(self, message: str, found_kind: str | None = None) -> None:
+        super().__init__(message)
+        self.found_kind = found_kind
 
 
 def _digest(data: bytes | np.ndarray) -> str:
@@ -258,7 +267,10 @@ def _parse_header(path: Path, header: bytes, kind: str) -> dict[str, Any]:
             "skipgram_model": " — load it with SkipGram.load (its vectors are model.wv)",
         }
         hint = hints.get(found, "") if isinstance(found, str) else ""  # lists are unhashable
-        raise ModelFormatError(f"{path} holds {found!r:.60}, not {kind!r}{hint}")
+        raise ModelFormatError(
+            f"{path} holds {found!r:.60}, not {kind!r}{hint}",
+            found_kind=found if isinstance(found, str) else None,
+        )
     if not isinstance(document.get("metadata"), dict):
         raise ModelFormatError(f"{path}: header metadata must be a JSON object")
     return document

@@ -511,9 +511,8 @@ class SkipGram:
             if isinstance(error, ModelFormatError):
                 raise
             raise ModelFormatError(f"{path}: invalid model contents ({error!r})") from None
-        expected_rows = len(words) - 1 if model.params.objective == "hs" else len(words)
         if (
-            model.output_vectors.shape != (expected_rows, model.params.vector_size)
+            model.output_vectors.shape != (model._output_rows(), model.params.vector_size)
             or model.output_vectors.dtype != np.float32
             or model.wv.vector_size != model.params.vector_size
         ):

@@ -822,8 +822,9 @@ def test_header_length_beyond_the_file_is_rejected(tmp_path, claimed):
 
 def test_wrong_kind_names_both_kinds(saved):
     path, _ = saved
-    with pytest.raises(ModelFormatError, match=f"'{KIND}', not 'other_kind'"):
+    with pytest.raises(ModelFormatError, match=f"'{KIND}', not 'other_kind'") as caught:
         load_arrays(path, "other_kind")
+    assert caught.value.found_kind == KIND
 
 
 def test_keyed_vectors_file_loaded_as_a_model_suggests_keyed_vectors_load(tmp_path):

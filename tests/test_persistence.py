@@ -317,8 +317,12 @@ def ns_model_file(tmp_path_factory) -> Path:
 
 
 def test_rewriting_helper_keeps_a_valid_model(ns_model_file, tmp_path):
-    # Control for the broken models below: an unchanged rewrite loads.
-    SkipGram.load(rewrite(ns_model_file, tmp_path / "m.sg", _change()))
+    # Control for the broken models below: an unchanged rewrite loads, with the same contents.
+    original = SkipGram.load(ns_model_file)
+    rewritten = SkipGram.load(rewrite(ns_model_file, tmp_path / "m.sg", _change()))
+    assert rewritten.wv.index_to_key == original.wv.index_to_key
+    np.testing.assert_array_equal(rewritten.wv.vectors, original.wv.vectors)
+    np.testing.assert_array_equal(rewritten.output_vectors, original.output_vectors)
 
 
 @pytest.mark.parametrize("change", BROKEN_MODELS.values(), ids=BROKEN_MODELS.keys())

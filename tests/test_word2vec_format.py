@@ -12,6 +12,8 @@ import re
 import struct
 import time
 import tracemalloc
+from contextlib import contextmanager
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -350,18 +352,28 @@ def test_a_binary_file_read_as_text_says_so(tmp_path, kv):
         KeyedVectors.load_word2vec_format(tmp_path / "v.bin")
 
 
+@contextmanager
+def peak_memory():
+    """Traces Python allocations in the block; `.bytes` is their peak once the block ends."""
+    peak = SimpleNamespace(bytes=None)
+    tracemalloc.start()
+    try:
+        yield peak
+    finally:
+        peak.bytes = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+
+
 @pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
 def test_a_forged_header_is_refused_before_allocating(tmp_path, binary):
     records = binary_record(b"a", 1, 2) if binary else b"a 1 2\n"
     path = write(tmp_path / "v", b"10000000000 100\n" + records)
-    tracemalloc.start()
-    try:
-        with pytest.raises(ModelFormatError, match="line 1: the header declares 10000000000"):
-            KeyedVectors.load_word2vec_format(path, binary=binary)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 1 << 20
+    with (
+        peak_memory() as peak,
+        pytest.raises(ModelFormatError, match="line 1: the header declares 10000000000"),
+    ):
+        KeyedVectors.load_word2vec_format(path, binary=binary)
+    assert peak.bytes < 1 << 20
 
 
 @pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
@@ -372,14 +384,9 @@ def test_a_forged_header_in_a_compressed_file_allocates_only_what_arrives(tmp_pa
     records = binary_record(b"a", 1, 2) if binary else b"a 1 2\n"
     path = tmp_path / "v.gz"
     path.write_bytes(gzip.compress(header + records))
-    tracemalloc.start()
-    try:
-        with pytest.raises(ModelFormatError):
-            KeyedVectors.load_word2vec_format(path, binary=binary)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 40 << 20
+    with peak_memory() as peak, pytest.raises(ModelFormatError):
+        KeyedVectors.load_word2vec_format(path, binary=binary)
+    assert peak.bytes < 40 << 20
 
 
 @pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
