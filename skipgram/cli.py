@@ -195,11 +195,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.analogies:
         result = wv.evaluate_word_analogies(args.analogies)
         for section in result.sections:
-            answered = section.correct + section.incorrect
-            accuracy = section.correct / answered if answered else float("nan")
             print(
-                f"{section.name}\t{accuracy:.4f}\t{section.correct}/{answered}"
-                f"\t{section.skipped} skipped (unknown words)"
+                f"{section.name}\t{section.accuracy:.4f}\t{section.correct}/"
+                f"{section.correct + section.incorrect}\t{section.skipped} skipped (unknown words)"
             )
         print(
             f"analogy accuracy\t{result.accuracy:.4f}\t{result.correct}/"
