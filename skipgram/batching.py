@@ -154,17 +154,20 @@ class CorpusIds:
         remap: np.ndarray | None = None,
         batch_words: int = DEFAULT_BATCH_WORDS,
         shuffle_seed: int | None = None,
+        sentences: np.ndarray | None = None,
     ) -> Iterator[Batch]:
         """Cut the stream into batches of whole sentences of at most `batch_words` raw tokens (a
         longer sentence forms a batch of its own: nothing is ever split or cut).
 
         Sentences come in corpus order, or with `shuffle_seed` in a random order drawn from it
-        (every sentence exactly once)."""
-        order = None
-        lengths = self.sentence_lengths
+        (every sentence exactly once), or, given `sentences` (sentence indices), just those in
+        that order (distributed training gives each round its slice)."""
+        order = sentences
         if shuffle_seed is not None:
+            if sentences is not None:
+                raise ValueError("give shuffle_seed or sentences, not both")
             order = np.random.default_rng(shuffle_seed).permutation(self.total_sentences)
-            lengths = lengths[order]
+        lengths = self.sentence_lengths if order is None else self.sentence_lengths[order]
         ends = np.cumsum(lengths, dtype=np.int64) if order is not None else self.sentence_ends
         first = 0
         while first < len(ends):

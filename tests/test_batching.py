@@ -210,3 +210,15 @@ def _sentences_of(batches):
         ends = batch.sentence_ends
         starts = np.concatenate([[0], ends[:-1]])
         yield from (batch.words[s:e].tolist() for s, e in zip(starts, ends, strict=True))
+
+
+def test_chosen_sentences_are_replayed_in_the_given_order():
+    sentences = [[f"w{i}"] * (1 + i % 4) for i in range(50)]
+    ids = CorpusIds.scan(sentences)
+    chosen = np.array([40, 3, 17, 17, 0, 49])
+    replayed = list(_sentences_of(ids.batches(None, 5, sentences=chosen)))
+    expected = [[ids.keys.index(sentences[i][0])] * len(sentences[i]) for i in chosen]
+    assert replayed == expected
+    assert list(ids.batches(None, 5, sentences=np.array([], dtype=np.int64))) == []
+    with pytest.raises(ValueError, match="not both"):
+        next(ids.batches(None, 5, shuffle_seed=1, sentences=chosen))

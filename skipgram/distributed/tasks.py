@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +18,7 @@ import numpy as np
 from distributed import get_worker
 
 from skipgram._inner import KernelModel, KernelWorker
-from skipgram.batching import Batch, CorpusIds
+from skipgram.batching import CorpusIds
 from skipgram.corpus import LineSentence
 from skipgram.distributed.merge import changed_rows, pruned
 from skipgram.distributed.messages import (
@@ -37,9 +36,6 @@ from skipgram.vocab import Vocabulary
 
 # How often a worker tells the client how many words it trained (progress bar only).
 _REPORT_SECONDS = 1.0
-
-# A round's sentences are gathered from the cached ids this many tokens at a time.
-_GATHER_TOKENS = 1 << 20
 
 
 @dataclass
@@ -122,7 +118,12 @@ def train_share(
         _round_slice(state, index, path, vocab, settings, share) for index, path in share.files
     ]
     words = sum(int(cached.ids.sentence_lengths[chosen].sum()) for cached, chosen in slices)
-    batches = (b for cached, chosen in slices for b in _gather(cached, chosen, settings))
+    batch_words = settings.params.batch_words
+    batches = (
+        batch
+        for cached, chosen in slices
+        for batch in cached.ids.batches(cached.remap, batch_words, sentences=chosen)
+    )
     first_file = share.files[0][0]
     workers = [
         KernelWorker(kernel, _seed(settings.params.seed, share.version, first_file, thread))
@@ -207,25 +208,6 @@ def _cached(
         )
         cached.keys = None  # the ids are all this worker needs from now on
     return cached
-
-
-def _gather(cached: _CachedFile, sentences: np.ndarray, settings: Settings) -> Iterator[Batch]:
-    """Batches of `sentences` of a file, in that order, gathered a bounded chunk at a time."""
-    ids = cached.ids
-    lengths = ids.sentence_lengths[sentences]
-    ends = np.cumsum(lengths)
-    first = 0
-    while first < len(sentences):
-        start = int(ends[first - 1]) if first else 0
-        last = max(int(np.searchsorted(ends, start + _GATHER_TOKENS, side="right")), first + 1)
-        chunk, chunk_lengths = sentences[first:last], lengths[first:last]
-        # Where each token of the chunk is in the file: its sentence's start plus its rank.
-        starts = ids.sentence_ends[chunk] - chunk_lengths
-        shift = np.repeat(starts - (np.cumsum(chunk_lengths) - chunk_lengths), chunk_lengths)
-        words = np.asarray(ids.ids)[shift + np.arange(int(chunk_lengths.sum()))]
-        chunk_ids = CorpusIds([], words, chunk_lengths, None)
-        yield from chunk_ids.batches(cached.remap, settings.params.batch_words)
-        first = last
 
 
 class _Reporter:
