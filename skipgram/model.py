@@ -187,7 +187,8 @@ class SkipGram:
         With `update=True` the existing vocabulary is extended instead: words of `sentences`
         that are new and occur `min_count` times in it get new rows (initialised like the first
         ones; existing words keep their rows and vectors), known words' counts grow, and
-        `sentences` becomes the corpus `train()` uses by default. Returns the model."""
+        `sentences` becomes the corpus `train()` uses by default (`max_vocab_size` does not
+        prune this count: it bounds the first one). Returns the model."""
         check_sentences(sentences)
         if update:
             return self._extend_vocab(sentences)
