@@ -100,7 +100,7 @@ cdef extern from *:
             }
             for (t = 0; t < n_terms; t++) {
                 const float *row = rows + (int64_t)ids[t] * n + i;
-                float weight = weights[t * stride];
+                float weight = weights[(int64_t)t * stride];
                 s0 += weight * sg_load8(row); s1 += weight * sg_load8(row + 8);
                 s2 += weight * sg_load8(row + 16); s3 += weight * sg_load8(row + 24);
             }
@@ -111,19 +111,19 @@ cdef extern from *:
             sg_f8 sum = {0};
             if (accumulate) sum = sg_load8(out + i);
             for (t = 0; t < n_terms; t++)
-                sum += weights[t * stride] * sg_load8(rows + (int64_t)ids[t] * n + i);
+                sum += weights[(int64_t)t * stride] * sg_load8(rows + (int64_t)ids[t] * n + i);
             sg_store8(out + i, sum);
         }
         for (; i + 4 <= n; i += 4) {
             sg_f4 sum = {0};
             if (accumulate) sum = sg_load4(out + i);
             for (t = 0; t < n_terms; t++)
-                sum += weights[t * stride] * sg_load4(rows + (int64_t)ids[t] * n + i);
+                sum += weights[(int64_t)t * stride] * sg_load4(rows + (int64_t)ids[t] * n + i);
             sg_store4(out + i, sum);
         }
         for (; i < n; i++) {
             float sum = accumulate ? out[i] : 0.0f;
-            for (t = 0; t < n_terms; t++) sum += weights[t * stride] * rows[(int64_t)ids[t] * n + i];
+            for (t = 0; t < n_terms; t++) sum += weights[(int64_t)t * stride] * rows[(int64_t)ids[t] * n + i];
             out[i] = sum;
         }
     }
@@ -134,7 +134,7 @@ cdef extern from *:
             const float *output_vectors, const int32_t *outputs, int n_outputs, int n) {
         for (int b = 0; b < n_contexts; b++)
             for (int j = 0; j < n_outputs; j++)
-                scores[b * n_outputs + j] = sg_dot(input_vectors + (int64_t)contexts[b] * n,
+                scores[(int64_t)b * n_outputs + j] = sg_dot(input_vectors + (int64_t)contexts[b] * n,
                                                    output_vectors + (int64_t)outputs[j] * n, n);
     }
 
@@ -153,7 +153,7 @@ cdef extern from *:
             const float *output_vectors, const int32_t *outputs, int n_outputs, int n) {
         for (int b = 0; b < n_contexts; b++)
             sg_weighted_rows(input_vectors + (int64_t)contexts[b] * n, 1, n_outputs,
-                             steps + b * n_outputs, 1, output_vectors, outputs, n);
+                             steps + (int64_t)b * n_outputs, 1, output_vectors, outputs, n);
     }
 
     /* O += updates: output row outputs[j] += row j of `updates`. */
@@ -382,7 +382,7 @@ cdef class KernelModel:
     cdef const int32_t[::1] _points
 
     def __init__(self, str objective, float[:, ::1] input_vectors, float[:, ::1] output_vectors,
-                 const float[::1] keep_probability, int window, int negative=0,
+                 const float[::1] keep_probability, Py_ssize_t window, Py_ssize_t negative=0,
                  const uint32_t[::1] noise_threshold=None, const int32_t[::1] noise_alias=None,
                  const int64_t[::1] code_offsets=None, const uint8_t[::1] codes=None,
                  const int32_t[::1] points=None, bint compute_loss=False,
@@ -396,8 +396,15 @@ cdef class KernelModel:
             raise ValueError("input_vectors must be a non-empty vocab_size x dim matrix")
         if keep_probability.shape[0] != vocab_size:
             raise ValueError("keep_probability must have one entry per word")
-        if window < 1:
-            raise ValueError(f"window must be at least 1, got {window}")
+        # The kernel's own limits, far above Parameters' bounds (skipgram/params.py), which are
+        # the ones users meet: here they only keep every size and index within 64 bits and the
+        # Model fields within a C int, whoever builds a KernelModel.
+        if not 1 <= window <= MAX_KERNEL_WINDOW:
+            raise ValueError(f"window must be in [1, {MAX_KERNEL_WINDOW}], got {window}")
+        if not 0 <= negative <= MAX_KERNEL_NEGATIVE:
+            raise ValueError(f"negative must be in [0, {MAX_KERNEL_NEGATIVE}], got {negative}")
+        if vocab_size > INT32_MAX or input_vectors.shape[1] > MAX_KERNEL_DIM:
+            raise ValueError(f"at most {INT32_MAX} words of at most {MAX_KERNEL_DIM} dimensions")
         if output_vectors.shape[1] != input_vectors.shape[1]:
             raise ValueError("input and output vectors must have the same dimension")
         self._input = input_vectors
@@ -408,8 +415,8 @@ cdef class KernelModel:
         self.model.input_vectors = &input_vectors[0, 0]
         self.model.vocab_size = <int>vocab_size
         self.model.dim = <int>input_vectors.shape[1]
-        self.model.window = window
-        self.model.negative = negative
+        self.model.window = <int>window
+        self.model.negative = <int>negative
         self.model.keep_probability = &keep_probability[0]
         self.model.compute_loss = compute_loss
         if objective == "ns":
@@ -424,7 +431,7 @@ cdef class KernelModel:
         self.model.centre_rows = (self.model.output_vectors if shared_negatives
                                   else self.model.input_vectors)
 
-    def _set_negative_sampling(self, int negative, const uint32_t[::1] threshold,
+    def _set_negative_sampling(self, Py_ssize_t negative, const uint32_t[::1] threshold,
                                const int32_t[::1] alias):
         cdef Py_ssize_t vocab_size = self._input.shape[0]
         if negative < 1:
@@ -492,8 +499,11 @@ cdef class KernelWorker:
         self._scratch = private_zeros(m.vocab_size if model.objective == "softmax" else 1,
                                       np.float32)
         self._kept = private_zeros(1024, np.int32)
-        self._contexts = private_zeros(2 * m.window, np.int32)
-        self._noise = private_zeros(max(2 * m.window * m.negative, 1), np.int32)
+        # Sizes in Py_ssize_t: 2 * window * negative in a C int overflowed (negative=2**28 made
+        # a one-slot buffer that the kernel then wrote far past).
+        cdef Py_ssize_t max_contexts = 2 * <Py_ssize_t>m.window
+        self._contexts = private_zeros(max_contexts, np.int32)
+        self._noise = private_zeros(max(max_contexts * m.negative, 1), np.int32)
         self.worker.rng = seed_state(seed)
         self.worker.gradient = &self._gradient[0]
         self.worker.scratch = &self._scratch[0]
@@ -502,7 +512,7 @@ cdef class KernelWorker:
         self.worker.noise = &self._noise[0]
         self.worker.noise_slot = -1
         if model.shared_negatives:
-            self._window_buffers = attach_window_buffers(&self.worker, 2 * m.window, m.negative,
+            self._window_buffers = attach_window_buffers(&self.worker, max_contexts, m.negative,
                                                          m.dim)
 
     cdef void reserve_sentence(self, Py_ssize_t length):
@@ -512,6 +522,11 @@ cdef class KernelWorker:
 
 
 CACHE_LINE = 64
+# See KernelModel.__init__: defence in depth below Parameters' much tighter bounds.
+MAX_KERNEL_WINDOW = 1 << 20
+MAX_KERNEL_NEGATIVE = 1 << 20
+MAX_KERNEL_DIM = 1 << 20
+INT32_MAX = 2**31 - 1
 
 
 def private_zeros(Py_ssize_t n, dtype):
@@ -524,7 +539,8 @@ def private_zeros(Py_ssize_t n, dtype):
     return raw[start:start + nbytes].view(dtype)
 
 
-cdef tuple attach_window_buffers(Worker *w, int max_contexts, int negative, int dim):
+cdef tuple attach_window_buffers(Worker *w, Py_ssize_t max_contexts, Py_ssize_t negative,
+                                 Py_ssize_t dim):
     """Allocate one worker's shared-negatives scratch and point `w` at it. Returns the arrays
     that own the memory: keep them alive as long as `w` is in use."""
     rows = private_zeros(1 + negative, np.int32)
@@ -564,9 +580,10 @@ cdef double ns_pair(const Model *m, Worker *w, float *input_vector, int32_t targ
 cdef void ns_train_centre(const Model *m, Worker *w, int32_t centre, const int32_t *contexts,
                           int n_contexts, float alpha) noexcept nogil:
     cdef float *input_vector = m.input_vectors + <int64_t>centre * m.dim
-    cdef int i, K = m.negative
+    cdef int K = m.negative
+    cdef int64_t i  # indexes the noise buffer of n_contexts * K entries: 64 bits
     # All noise words of the window are drawn first so that their rows can be prefetched.
-    for i in range(n_contexts * K):
+    for i in range(<int64_t>n_contexts * K):
         w.noise[i] = draw_noise_word(m, &w.rng)
     if n_contexts:
         prefetch_targets(m, contexts[0], w.noise, K)
@@ -604,7 +621,7 @@ cdef double ns_shared_window(const Model *m, Worker *w, int32_t centre,
     sg_window_scores(w.window_scores, m.input_vectors, contexts, n_contexts, m.output_vectors,
                      w.window_rows, n_rows, d)
     for b in range(n_contexts):
-        scores = w.window_scores + b * n_rows
+        scores = w.window_scores + <int64_t>b * n_rows
         if m.compute_loss:
             loss += neg_log_sigmoid(scores[0])
             for j in range(1, n_rows):
@@ -636,8 +653,8 @@ cdef void ns_shared_train_centre(const Model *m, Worker *w, int32_t centre,
     # The next window's noise words are drawn now, so that their rows load while this window
     # computes: each window starts with all its output rows on the way (its centre's row is
     # prefetched by train_sentence), instead of waiting for them one miss at a time.
-    noise = w.noise + w.noise_slot * K
-    next_noise = w.noise + (1 - w.noise_slot) * K
+    noise = w.noise + <int64_t>w.noise_slot * K
+    next_noise = w.noise + <int64_t>(1 - w.noise_slot) * K
     for k in range(K):
         next_noise[k] = draw_noise_word(m, &w.rng)
         sg_prefetch_row(m.output_vectors + <int64_t>next_noise[k] * m.dim, m.dim)
@@ -745,7 +762,8 @@ cdef int64_t train_sentence(const Model *m, Worker *w, train_centre_fn train_cen
                             const int32_t *words, int length, float alpha) noexcept nogil:
     """Subsample one sentence, then train every kept word as a centre with a reduced window.
     Returns how many words were kept."""
-    cdef int i, j, n_kept = 0, n_contexts, reach, start, stop
+    cdef int i, n_kept = 0, n_contexts
+    cdef int64_t j, reach, start, stop  # i + reach + 1 may pass a C int for a long sentence
     cdef int32_t word
     for i in range(length):
         word = words[i]
@@ -754,7 +772,7 @@ cdef int64_t train_sentence(const Model *m, Worker *w, train_centre_fn train_cen
             w.kept[n_kept] = word
             n_kept += 1
     for i in range(n_kept):
-        reach = 1 + <int>random_below(&w.rng, <uint32_t>m.window)
+        reach = 1 + <int64_t>random_below(&w.rng, <uint32_t>m.window)
         start = i - reach if i >= reach else 0
         stop = i + reach + 1 if i + reach + 1 <= n_kept else n_kept
         n_contexts = 0

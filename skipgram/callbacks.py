@@ -35,16 +35,28 @@ class Callback:
         """Called once after the last epoch of a `train()` call that completed."""
 
 
-def check_callbacks(callbacks: Iterable[Any]) -> list[Any]:
-    """The callbacks as a list; TypeError for an object that has none of the hooks (a typo in a
-    method name would otherwise be silently ignored)."""
+def check_callbacks(callbacks: Iterable[Any] | Any) -> list[Any]:
+    """The callbacks as a list: a sequence of them (as gensim takes), or a single callback
+    object. TypeError for anything else, and for an element that has none of the hooks (a typo
+    in a method name would otherwise be silently ignored)."""
+    if _is_callback(callbacks):
+        return [callbacks]
+    if isinstance(callbacks, (str, bytes)) or not isinstance(callbacks, Iterable):
+        raise TypeError(
+            f"callbacks must be a callback object or a list of them, got {callbacks!r:.80}: "
+            f"a callback has some of the methods {', '.join(HOOKS)}"
+        )
     checked = list(callbacks)
     for callback in checked:
-        if not any(callable(getattr(callback, hook, None)) for hook in HOOKS):
+        if not _is_callback(callback):
             raise TypeError(
                 f"{callback!r} is not a callback: it has none of the methods {', '.join(HOOKS)}"
             )
     return checked
+
+
+def _is_callback(candidate: Any) -> bool:
+    return any(callable(getattr(candidate, hook, None)) for hook in HOOKS)
 
 
 def call(callbacks: list[Any], hook: str, model: SkipGram) -> None:

@@ -7,6 +7,7 @@ computed once and cached until the vectors change.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Sequence
 
@@ -414,10 +415,25 @@ class KeyedVectors:
             raise ModelFormatError(f"{path}: word counts must be integers, got {counts.dtype}")
         if vectors.shape[0] != len(words) or (counts is not None and counts.shape != (len(words),)):
             raise ModelFormatError(f"{path}: {len(words)} words but {vectors.shape[0]} vectors")
+        check_finite(vectors, "vectors", path)
         try:
             return cls(words, vectors, counts)
         except ValueError as error:
             raise ModelFormatError(f"{path}: {error}") from None
+
+
+def check_finite(array: np.ndarray, name: str, path: str | os.PathLike[str]) -> None:
+    """ModelFormatError if a loaded float array holds NaN or infinity: training on from it
+    would then fail with a DivergenceError blaming the learning rate, and queries would answer
+    NaN. One pass over the array (with mmap=True that reads every page, as the checksums do); a
+    float64 sum of float32 values is non-finite exactly when one of them is, and allocates
+    nothing the size of the array."""
+    if not math.isfinite(float(np.sum(array, dtype=np.float64))):
+        bad = int(np.count_nonzero(~np.isfinite(array)))
+        raise ModelFormatError(
+            f"{path}: array {name!r} holds {bad:,} NaN or infinite value(s); the file was "
+            "saved from a diverged model or forged, so it cannot be used"
+        )
 
 
 def _as_list(items: Query | Sequence[Query] | None) -> list[Query]:

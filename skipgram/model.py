@@ -7,17 +7,20 @@ import logging
 import math
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 from typing import Any
 
 import numpy as np
 
 from skipgram import callbacks as hooks
-from skipgram._inner import OBJECTIVES, KernelModel, KernelWorker
-from skipgram.batching import DEFAULT_BATCH_WORDS, CorpusIds
+from skipgram._inner import KernelModel, KernelWorker
+from skipgram.batching import CorpusIds
 from skipgram.corpus import check_sentences, is_one_shot, same_corpus
 from skipgram.io import ModelFormatError, decode_words, encode_words, load_arrays, save_arrays
-from skipgram.keyedvectors import KeyedVectors
+from skipgram.keyedvectors import KeyedVectors, check_finite
+from skipgram.params import DEFAULT_ALPHA as DEFAULT_ALPHA  # re-exported: its old home
+from skipgram.params import Parameters as Parameters  # re-exported: its old home
+from skipgram.params import check_int
 from skipgram.progress import ProgressBar
 from skipgram.training import EpochStats, LearningRate, run_epoch
 from skipgram.vocab import Vocabulary
@@ -25,121 +28,11 @@ from skipgram.vocab import Vocabulary
 logger = logging.getLogger(__name__)
 
 MODEL_KIND = "skipgram_model"
-# Starting learning rates: word2vec's 0.025 for the sampled objectives. The exact softmax gets
-# further in few epochs at 0.05 (loss 0.82 instead of 0.85 x ln V after 3 epochs on 300 k GCIDE
-# tokens); 0.1 goes lower still, but then its loss stops falling on ordered text
-# (docs/benchmarks.md).
-DEFAULT_ALPHA = {"ns": 0.025, "hs": 0.025, "softmax": 0.05}
 Corpus = Iterable[Sequence[str]]
 
 
 class DivergenceError(FloatingPointError):
     """Training produced NaN or infinite values (usually: the learning rate is too large)."""
-
-
-@dataclass
-class Parameters:
-    """Every training hyper-parameter, validated once; invalid values raise ValueError.
-
-    Attributes:
-        vector_size: dimension d of the word vectors.
-        window: largest distance between a centre word and a context word; each centre draws
-            its window uniformly from 1..window.
-        min_count: words seen fewer times are left out of the vocabulary.
-        max_vocab_size: bound on distinct words while counting (the rarest are pruned, as in
-            word2vec.c); None for no bound.
-        sample: subsampling threshold for frequent words; 0 disables subsampling.
-        objective: "ns" (negative sampling), "hs" (hierarchical softmax) or "softmax" (exact).
-        negative: noise words per pair for "ns".
-        ns_exponent: the noise distribution is proportional to count ** ns_exponent.
-        alpha: initial learning rate; None takes the objective's default (DEFAULT_ALPHA).
-        min_alpha: final learning rate; the rate falls linearly over all words of a call.
-        epochs: passes over the corpus per `train()` call.
-        workers: training threads; 0 means one per CPU core.
-        seed: random seed of the initial vectors, windows, subsampling and noise.
-        batch_words: tokens per job handed to a worker thread.
-        shuffle: visit the sentences in a new seeded order every epoch.
-        shared_negatives: "ns" only: one set of noise words per window, shared by its context
-            words (HogBatch).
-    """
-
-    vector_size: int = 100
-    window: int = 5
-    min_count: int = 5
-    max_vocab_size: int | None = None
-    sample: float = 1e-3
-    objective: str = "ns"
-    negative: int = 5
-    ns_exponent: float = 0.75
-    alpha: float | None = None  # None: DEFAULT_ALPHA of the objective
-    min_alpha: float = 1e-4
-    epochs: int = 5
-    workers: int = 0  # 0: one per CPU core
-    seed: int = 1
-    batch_words: int = DEFAULT_BATCH_WORDS
-    # Visit the sentences in a new random order every epoch. On text ordered by topic (books,
-    # a sorted dictionary) this keeps the loss falling to the last epoch and scored as well or
-    # better (docs/benchmarks.md); False keeps the corpus order, as gensim and word2vec.c do.
-    shuffle: bool = True
-    # Negative sampling only, opt-in: one set of `negative` noise words per window, shared by
-    # all its context words (HogBatch, Ji et al. 2016); see docs/benchmarks.md for its cost.
-    shared_negatives: bool = False
-
-    def __post_init__(self) -> None:
-        if self.alpha is None:
-            self.alpha = DEFAULT_ALPHA.get(self.objective, DEFAULT_ALPHA["ns"])
-        if self.workers == 0:
-            self.workers = os.cpu_count() or 1
-        positive_ints = ("vector_size", "window", "min_count", "epochs", "workers", "batch_words")
-        for name in positive_ints:
-            _require(
-                _is_int(getattr(self, name)) and getattr(self, name) >= 1,
-                f"{name} must be a positive integer, got {getattr(self, name)!r}",
-            )
-        _require(
-            self.max_vocab_size is None
-            or (_is_int(self.max_vocab_size) and self.max_vocab_size >= 1),
-            f"max_vocab_size must be None or a positive integer, got {self.max_vocab_size!r}",
-        )
-        _require(
-            self.objective in OBJECTIVES,
-            f"objective must be one of {', '.join(map(repr, OBJECTIVES))}, got {self.objective!r}",
-        )
-        _require(
-            _is_int(self.negative) and (self.negative >= 1 or self.objective != "ns"),
-            f"negative sampling needs negative >= 1, got {self.negative!r}",
-        )
-        _require(_is_int(self.seed), f"seed must be an integer, got {self.seed!r}")
-        for name in ("shuffle", "shared_negatives"):
-            _require(
-                isinstance(getattr(self, name), bool),
-                f"{name} must be True or False, got {getattr(self, name)!r}",
-            )
-        _require(
-            not self.shared_negatives or self.objective == "ns",
-            f"shared_negatives applies to objective='ns' only, got {self.objective!r}",
-        )
-        for name in ("sample", "ns_exponent", "alpha", "min_alpha"):
-            _require(
-                isinstance(getattr(self, name), (int, float))
-                and math.isfinite(getattr(self, name)),
-                f"{name} must be a finite number, got {getattr(self, name)!r}",
-            )
-        _require(self.sample >= 0, f"sample must be >= 0 (0 disables), got {self.sample}")
-        _require(self.alpha > 0, f"alpha must be positive, got {self.alpha}")
-        _require(
-            0 <= self.min_alpha <= self.alpha,
-            f"min_alpha must be in [0, alpha], got {self.min_alpha}",
-        )
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValueError(message)
 
 
 class SkipGram:
@@ -316,9 +209,7 @@ class SkipGram:
                 "build the vocabulary first: SkipGram(corpus) or model.build_vocab(corpus)"
             )
         epochs = self.params.epochs if epochs is None else epochs
-        _require(
-            _is_int(epochs) and epochs >= 1, f"epochs must be a positive integer, got {epochs!r}"
-        )
+        check_int("epochs", epochs)
         callbacks = hooks.check_callbacks(callbacks)
         ids, remap = self._training_ids(corpus)
         if ids.total_words == 0:
@@ -402,7 +293,16 @@ class SkipGram:
                     )
                 self._corpus_ids = (scan, None)
             return self._corpus_ids
-        return CorpusIds.scan(corpus, self.vocab.index), None
+        scan = CorpusIds.scan(corpus, self.vocab.index)
+        if scan.total_words and not _any_known(scan.ids):
+            # Training would do nothing, yet count the epochs as trained.
+            raise ValueError(
+                f"no token of the corpus is in the vocabulary: none of its {scan.total_words:,} "
+                f"tokens is one of the model's {len(self.vocab):,} words, so there is nothing to "
+                "train. Pass a corpus in the same language and tokenisation, or add its words "
+                "first with model.build_vocab(corpus, update=True)"
+            )
+        return scan, None
 
     def _kernel(self, compute_loss: bool) -> KernelModel:
         tables = kernel_tables(self.vocab, self.params)
@@ -494,7 +394,7 @@ class SkipGram:
         try:
             # Never cls(**params): a forged "sentences" key would become a training corpus.
             model = cls()
-            model.params = Parameters(**metadata["params"])
+            model.params = _saved_parameters(metadata["params"], path)
             words = decode_words(arrays, path)
             model.vocab = Vocabulary(
                 words,
@@ -518,7 +418,29 @@ class SkipGram:
             or model.wv.vector_size != model.params.vector_size
         ):
             raise ModelFormatError(f"{path}: matrix shapes or types do not match the parameters")
+        check_finite(model.output_vectors, "output_vectors", path)  # wv.vectors: checked above
         return model
+
+
+def _any_known(ids: np.ndarray, chunk: int = 1 << 22) -> bool:
+    """Whether some id is in the vocabulary (>= 0), in chunks: `ids` may be a memory map far
+    larger than a boolean copy should be."""
+    return any(bool(np.any(ids[i : i + chunk] >= 0)) for i in range(0, len(ids), chunk))
+
+
+def _saved_parameters(saved: Any, path: str | os.PathLike[str]) -> Parameters:
+    """A model file's parameters, through the same validation as the constructor's: a file
+    whose checksums are right may still hold values no constructor would accept."""
+    if not isinstance(saved, dict):
+        raise ModelFormatError(f"{path}: the saved parameters are not a JSON object")
+    known = {f.name for f in fields(Parameters)}
+    unknown = sorted(set(saved) - known)
+    if unknown:
+        raise ModelFormatError(f"{path}: unknown saved parameter(s) {', '.join(unknown)[:200]}")
+    try:
+        return Parameters(**saved)
+    except ValueError as error:
+        raise ModelFormatError(f"{path}: invalid saved parameter: {error}") from None
 
 
 def kernel_tables(vocab: Vocabulary, params: Parameters) -> dict[str, Any]:

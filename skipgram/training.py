@@ -119,9 +119,14 @@ def run_epoch(
     ]
     started = time.perf_counter()
     produced = words_done
+    # Only threads that did start are waited for: joining one that never started raises a
+    # RuntimeError of its own, which would hide why starting failed (e.g. no memory left for
+    # another thread stack).
+    running: list[threading.Thread] = []
     try:
         for thread in threads:
             thread.start()
+            running.append(thread)
         for batch in batches:
             job = _Job(batch, schedule.at(produced), schedule.at(produced + batch.raw_words))
             produced += batch.raw_words
@@ -133,7 +138,7 @@ def run_epoch(
         stop.set()
         raise
     finally:
-        _finish(jobs, threads, stop)
+        _finish(jobs, running, stop)
     if failures:
         raise failures[0]
     total = _sum(tallies)

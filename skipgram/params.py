@@ -1,0 +1,174 @@
+"""`Parameters`: every training hyper-parameter, validated once against the bounds in `BOUNDS`.
+
+Every way a parameter enters goes through `Parameters.__post_init__`: the `SkipGram`
+constructor, `SkipGram.load` (a model file's parameters), the command line and the distributed
+trainer. The bounds are generous for real use (gensim users train with window up to ~50,
+negative up to ~25, vector_size up to a few thousand) and keep every allowed combination safe:
+the largest scratch buffers one training thread allocates are 2·window·negative noise ids and,
+with shared negatives, (1 + negative)·vector_size floats, about 48 MB per thread at the
+extreme bounds; docs/guide/parameters.md lists them.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from skipgram._inner import OBJECTIVES
+from skipgram.batching import DEFAULT_BATCH_WORDS
+
+# Starting learning rates: word2vec's 0.025 for the sampled objectives. The exact softmax gets
+# further in few epochs at 0.05 (loss 0.82 instead of 0.85 x ln V after 3 epochs on 300 k GCIDE
+# tokens); 0.1 goes lower still, but then its loss stops falling on ordered text
+# (docs/benchmarks.md).
+DEFAULT_ALPHA = {"ns": 0.025, "hs": 0.025, "softmax": 0.05}
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)  # the kernel computes the learning rate in float32
+_INT64_MAX = 2**63 - 1
+
+# Inclusive (low, high) bound of every numeric parameter. Integers: the limits of what the
+# kernel and its buffers can hold safely and generously above any real use. Changing one means
+# checking the buffer sizes in KernelWorker (skipgram/_inner.pyx) and docs/guide/parameters.md.
+INT_BOUNDS: dict[str, tuple[int, int]] = {
+    "vector_size": (1, 10_000),
+    "window": (1, 1_000),
+    "min_count": (1, _INT64_MAX),
+    "max_vocab_size": (1, _INT64_MAX),  # or None
+    "negative": (0, 1_000),  # >= 1 for objective="ns"
+    "epochs": (1, 1_000_000),
+    "workers": (0, 1_024),  # 0: one per CPU core (at most 1,024)
+    "seed": (0, _INT64_MAX),
+    "batch_words": (1, 1_000_000),
+}
+FLOAT_BOUNDS: dict[str, tuple[float, float]] = {
+    "sample": (0.0, 1.0),
+    "ns_exponent": (-10.0, 10.0),  # counts ** 10 still fits a float64 for any int64 count
+    "alpha": (0.0, _FLOAT32_MAX),  # alpha > 0; None takes DEFAULT_ALPHA of the objective
+    "min_alpha": (0.0, _FLOAT32_MAX),  # and min_alpha <= alpha
+}
+
+
+@dataclass
+class Parameters:
+    """Every training hyper-parameter, validated once; an invalid value raises ValueError naming
+    the parameter, its value and its bound (the bounds are `INT_BOUNDS` and `FLOAT_BOUNDS`).
+
+    Attributes:
+        vector_size: dimension d of the word vectors.
+        window: largest distance between a centre word and a context word; each centre draws
+            its window uniformly from 1..window.
+        min_count: words seen fewer times are left out of the vocabulary.
+        max_vocab_size: bound on distinct words while counting (the rarest are pruned, as in
+            word2vec.c); None for no bound.
+        sample: subsampling threshold for frequent words; 0 disables subsampling.
+        objective: "ns" (negative sampling), "hs" (hierarchical softmax) or "softmax" (exact).
+        negative: noise words per pair for "ns".
+        ns_exponent: the noise distribution is proportional to count ** ns_exponent.
+        alpha: initial learning rate; None takes the objective's default (DEFAULT_ALPHA).
+        min_alpha: final learning rate; the rate falls linearly over all words of a call.
+        epochs: passes over the corpus per `train()` call.
+        workers: training threads; 0 means one per CPU core.
+        seed: random seed of the initial vectors, windows, subsampling and noise.
+        batch_words: tokens per job handed to a worker thread.
+        shuffle: visit the sentences in a new seeded order every epoch.
+        shared_negatives: "ns" only: one set of noise words per window, shared by its context
+            words (HogBatch).
+    """
+
+    vector_size: int = 100
+    window: int = 5
+    min_count: int = 5
+    max_vocab_size: int | None = None
+    sample: float = 1e-3
+    objective: str = "ns"
+    negative: int = 5
+    ns_exponent: float = 0.75
+    alpha: float | None = None  # None: DEFAULT_ALPHA of the objective
+    min_alpha: float = 1e-4
+    epochs: int = 5
+    workers: int = 0  # 0: one per CPU core
+    seed: int = 1
+    batch_words: int = DEFAULT_BATCH_WORDS
+    # Visit the sentences in a new random order every epoch. On text ordered by topic (books,
+    # a sorted dictionary) this keeps the loss falling to the last epoch and scored as well or
+    # better (docs/benchmarks.md); False keeps the corpus order, as gensim and word2vec.c do.
+    shuffle: bool = True
+    # Negative sampling only, opt-in: one set of `negative` noise words per window, shared by
+    # all its context words (HogBatch, Ji et al. 2016); see docs/benchmarks.md for its cost.
+    shared_negatives: bool = False
+
+    def __post_init__(self) -> None:
+        _require(
+            isinstance(self.objective, str) and self.objective in OBJECTIVES,
+            f"objective must be one of {', '.join(map(repr, OBJECTIVES))}, "
+            f"got {_shown(self.objective)}",
+        )
+        if self.alpha is None:
+            self.alpha = DEFAULT_ALPHA[self.objective]
+        for name in INT_BOUNDS:
+            if name != "max_vocab_size" or self.max_vocab_size is not None:
+                check_int(name, getattr(self, name))
+        if self.workers == 0:
+            self.workers = min(os.cpu_count() or 1, INT_BOUNDS["workers"][1])
+        _require(
+            self.negative >= 1 or self.objective != "ns",
+            f"negative sampling (objective='ns') needs negative >= 1, got {self.negative}",
+        )
+        for name in ("shuffle", "shared_negatives"):
+            _require(
+                isinstance(getattr(self, name), bool),
+                f"{name} must be True or False, got {_shown(getattr(self, name))}",
+            )
+        _require(
+            not self.shared_negatives or self.objective == "ns",
+            f"shared_negatives applies to objective='ns' only, got {self.objective!r}",
+        )
+        for name, (low, high) in FLOAT_BOUNDS.items():
+            value = getattr(self, name)
+            _require(
+                _is_number(value) and low <= value <= high,
+                f"{name} must be a finite number in [{low:g}, {high:g}], got {_shown(value)}",
+            )
+        _require(self.alpha > 0, f"alpha must be positive, got {self.alpha}")
+        _require(
+            self.min_alpha <= self.alpha,
+            f"min_alpha must be in [0, alpha] = [0, {self.alpha:g}], got {self.min_alpha}",
+        )
+
+
+def check_int(name: str, value: Any) -> None:
+    """ValueError unless `value` is an integer within the bound of parameter `name`."""
+    low, high = INT_BOUNDS[name]
+    _require(
+        _is_int(value) and low <= value <= high,
+        f"{name} must be an integer in [{low:,}, {high:,}], got {_shown(value)}",
+    )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    # An int too large for a float (10**400, from a forged file) is out of every bound.
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _shown(value: Any) -> str:
+    """The value for an error message, cut short: a forged file may hold a huge one."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
