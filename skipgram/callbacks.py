@@ -36,9 +36,11 @@ class Callback:
 
 
 def check_callbacks(callbacks: Iterable[Any] | Any) -> list[Any]:
-    """The callbacks as a list: a sequence of them (as gensim takes), or a single callback
-    object. TypeError for anything else, and for an element that has none of the hooks (a typo
-    in a method name would otherwise be silently ignored)."""
+    """The callbacks as a list: a sequence of them (as gensim takes), a single callback
+    object, or None for none. TypeError for anything else, and for an element that has none
+    of the hooks (a typo in a method name would otherwise be silently ignored)."""
+    if callbacks is None:
+        return []
     if _is_callback(callbacks):
         return [callbacks]
     if isinstance(callbacks, (str, bytes)) or not isinstance(callbacks, Iterable):

@@ -145,10 +145,10 @@ def test_sentences_of_strings_are_refused():
     [
         ({"objective": "cbow"}, "objective must be one of"),
         ({"negative": 0}, "negative >= 1"),
-        ({"vector_size": 0}, "vector_size must be a positive integer"),
-        ({"window": 2.5}, "window must be a positive integer"),
+        ({"vector_size": 0}, r"vector_size must be an integer in \[1, 10,000\], got 0"),
+        ({"window": 2.5}, r"window must be an integer in \[1, 1,000\], got 2.5"),
         ({"alpha": -1.0}, "alpha must be positive"),
-        ({"sample": float("nan")}, "sample must be a finite number"),
+        ({"sample": float("nan")}, r"sample must be a finite number in \[0, 1\], got nan"),
         ({"min_alpha": 1.0}, r"min_alpha must be in \[0, alpha\]"),
     ],
 )
