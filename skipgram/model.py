@@ -176,7 +176,7 @@ class SkipGram:
         *,
         compute_loss: bool = False,
         progress: bool | None = None,
-        callbacks: Iterable[Any] = (),
+        callbacks: Iterable[Any] | Any = (),
         checkpoint: str | os.PathLike[str] | None = None,
     ) -> SkipGram:
         """Train for `epochs` passes over `corpus`. Returns the model.
@@ -192,12 +192,15 @@ class SkipGram:
                 `loss_history` (float64 tallies per thread; the vectors are the same either way).
             progress: show a progress bar (epoch, words/s, learning rate, loss, ETA); None shows
                 it when stderr is a terminal.
-            callbacks: objects with any of `on_train_begin`, `on_epoch_begin`, `on_epoch_end`,
-                `on_train_end`, each called with the model (see `skipgram.callbacks`).
+            callbacks: a list of objects with any of `on_train_begin`, `on_epoch_begin`,
+                `on_epoch_end`, `on_train_end`, each called with the model (see
+                `skipgram.callbacks`), or one such object.
             checkpoint: save the model to this path after every epoch whose vectors are finite,
                 so a divergence or a crash never overwrites the last good state.
 
         Raises:
+            ValueError: `epochs` is out of its bound, the corpus is empty, or none of its
+                tokens is in the vocabulary.
             DivergenceError: the vectors hold NaN or infinite values after an epoch (the
                 learning rate is too high); checked after every epoch.
             KeyboardInterrupt: Ctrl-C; the worker threads stop within milliseconds and the model

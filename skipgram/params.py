@@ -50,6 +50,7 @@ FLOAT_BOUNDS: dict[str, tuple[float, float]] = {
     "alpha": (0.0, _FLOAT32_MAX),  # alpha > 0; None takes DEFAULT_ALPHA of the objective
     "min_alpha": (0.0, _FLOAT32_MAX),  # and min_alpha <= alpha
 }
+_POSITIVE = frozenset({"alpha"})  # float parameters whose low bound is excluded
 
 
 @dataclass
@@ -129,11 +130,12 @@ class Parameters:
         )
         for name, (low, high) in FLOAT_BOUNDS.items():
             value = getattr(self, name)
+            positive = name in _POSITIVE  # the low end is excluded
             _require(
-                _is_number(value) and low <= value <= high,
-                f"{name} must be a finite number in [{low:g}, {high:g}], got {_shown(value)}",
+                _is_number(value) and (low < value if positive else low <= value) and value <= high,
+                f"{name} must be a finite number in {'(' if positive else '['}{low:g}, "
+                f"{high:g}], got {_shown(value)}",
             )
-        _require(self.alpha > 0, f"alpha must be positive, got {self.alpha}")
         _require(
             self.min_alpha <= self.alpha,
             f"min_alpha must be in [0, alpha] = [0, {self.alpha:g}], got {self.min_alpha}",

@@ -50,9 +50,12 @@ def test_each_float_bound_is_inclusive_and_named(name):
     low, high = FLOAT_BOUNDS[name]
     if name != "alpha":  # alpha must also be > 0, min_alpha <= alpha
         Parameters(**{name: low, "alpha": high if name == "min_alpha" else None})
+    else:
+        with pytest.raises(ValueError, match=r"^alpha must be a finite number in \(0, "):
+            Parameters(alpha=low)
     Parameters(**{name: high, "alpha": high if name == "min_alpha" else None})
     for value in (low - 1e-9, high * 2, float("inf"), float("nan"), 10**400, True, "1"):
-        with pytest.raises(ValueError, match=rf"^{name} must be a finite number in \["):
+        with pytest.raises(ValueError, match=rf"^{name} must be a finite number in [\[(]"):
             Parameters(**{name: value})
 
 
@@ -159,6 +162,13 @@ def test_a_checksummed_model_file_with_huge_parameters_is_refused(tmp_path, forg
     name = next(iter(forged))
     with pytest.raises(ModelFormatError, match=rf"{path}: invalid saved parameter: {name} must"):
         SkipGram.load(path)
+
+
+def test_distributed_training_applies_the_same_bounds_before_touching_the_cluster():
+    from skipgram import distributed
+
+    with pytest.raises(ValueError, match=r"^negative must be an integer in \[0, 1,000\]"):
+        distributed.train(["corpus.txt"], None, negative=2**28)
 
 
 # ---- the command line ------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from skipgram.distributed.rounds import (
 )
 from skipgram.distributed.tasks import copy_here, count_file, forget_run, train_share
 from skipgram.model import DivergenceError, SkipGram
+from skipgram.params import INT_BOUNDS
 from skipgram.progress import ProgressBar
 from skipgram.training import EpochStats, LearningRate
 
@@ -332,7 +333,8 @@ class Coordinator:
     def _threads(self, worker_threads: int) -> int:
         if self.model.params.objective == "softmax":
             return 1  # every step rewrites the whole output matrix (see SkipGram._threads)
-        return self.options.threads or worker_threads
+        # A Dask worker's own thread count is bounded like the workers parameter it stands for.
+        return self.options.threads or min(worker_threads, INT_BOUNDS["workers"][1])
 
     def _timeout(self) -> float | None:
         if self.options.round_timeout is not None:
