@@ -119,14 +119,9 @@ def run_epoch(
     ]
     started = time.perf_counter()
     produced = words_done
-    # Only threads that did start are waited for: joining one that never started raises a
-    # RuntimeError of its own, which would hide why starting failed (e.g. no memory left for
-    # another thread stack).
-    running: list[threading.Thread] = []
     try:
         for thread in threads:
             thread.start()
-            running.append(thread)
         for batch in batches:
             job = _Job(batch, schedule.at(produced), schedule.at(produced + batch.raw_words))
             produced += batch.raw_words
@@ -138,7 +133,7 @@ def run_epoch(
         stop.set()
         raise
     finally:
-        _finish(jobs, running, stop)
+        _finish(jobs, threads, stop)
     if failures:
         raise failures[0]
     total = _sum(tallies)
@@ -185,7 +180,11 @@ def _finish(jobs: queue.Queue, threads: list[threading.Thread], stop: threading.
                 jobs.put(None, timeout=_POLL_SECONDS)
                 sentinels_owed -= 1
             for thread in threads:
-                thread.join(timeout=_POLL_SECONDS)
+                # Only a thread that runs is joined: joining one that never started raises a
+                # RuntimeError of its own, which would hide why starting failed (e.g. no memory
+                # left for another thread stack). Every thread that did start is waited for.
+                if thread.is_alive():
+                    thread.join(timeout=_POLL_SECONDS)
         except queue.Full:
             continue  # workers are busy: check for a stop, then offer again
         except KeyboardInterrupt as error:
