@@ -1,6 +1,6 @@
 """One distributed training seen from the client: the `Coordinator` assigns files to workers,
 runs the counting and the rounds, combines the replicas' changes into the model, and redoes the
-work of lost workers."""
+work of lost workers (each stage through `recovery.Attempts`)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,30 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from distributed import Client, Future
+from distributed import Client, Future, KilledWorker
 
 from skipgram import callbacks as hooks
 from skipgram.distributed.merge import apply_changes, finish_vocabulary, merge_counts, merge_updates
 from skipgram.distributed.messages import RowValues, Settings, Snapshot, StaleModel, Update
+from skipgram.distributed.recovery import (
+    BROADCAST,
+    COUNTING,
+    MERGE,
+    REDUCTION,
+    RETRIABLE,
+    SCATTER,
+    TRAINING,
+    VOCABULARY_COPY,
+    Attempt,
+    Attempts,
+    DistributedTrainingError,
+    Outcome,
+    WorkerLost,
+)
 from skipgram.distributed.rounds import (
     DEFAULT_ROUNDS_PER_EPOCH,
     MAX_DEFAULT_SYNC_WORDS,
@@ -48,10 +63,6 @@ _TIMEOUT_FACTOR = 10.0
 _TIMEOUT_FLOOR_SECONDS = 60.0
 
 
-class DistributedTrainingError(RuntimeError):
-    """Training could not finish: workers kept failing, or the cluster has no workers."""
-
-
 @dataclass(frozen=True)
 class Options:
     """The options of `train()` that are not `SkipGram` parameters."""
@@ -66,20 +77,6 @@ class Options:
     max_sentence_length: int
     round_timeout: float | None
     max_retries: int
-
-
-@dataclass
-class _Outcome:
-    """Why waiting for an attempt's tasks stopped early (all empty: it succeeded)."""
-
-    gone: set[str] = field(default_factory=set)  # left the cluster
-    stale: set[str] = field(default_factory=set)  # hold another shared model than expected
-    slow: set[str] = field(default_factory=set)  # did not finish within the round timeout
-    value: Any = None  # the result, when it succeeded
-
-    @property
-    def ok(self) -> bool:
-        return not (self.gone or self.stale or self.slow)
 
 
 class Coordinator:
@@ -98,6 +95,7 @@ class Coordinator:
         self.known_version: dict[str, int] = {}  # shared model each worker holds
         self.vocab_copies: dict[str, Future] = {}  # the vocabulary, one copy per worker
         self.slowest_round = 0.0
+        self.rounds = 0  # in the whole run, once training starts
         self.live = _LiveWords()
         self.fetcher = concurrent.futures.ThreadPoolExecutor(2, "skipgram-fetch")
 
@@ -120,8 +118,12 @@ class Coordinator:
         with one over that vocabulary, with word2vec's initial vectors."""
         p, options = self.model.params, self.options
         sizes = self._file_sizes()
-        for attempt in range(options.max_retries + 1):
-            self._assign(self._live_workers(), sizes)
+
+        def attempt(this: Attempt) -> Outcome:
+            this.phase = COUNTING
+            live = self._live_workers()
+            this.workers = set(live)
+            self._assign(live, sizes)
             pinned = [
                 (
                     self.owner[index],
@@ -141,13 +143,9 @@ class Coordinator:
                 self.client, [f for _, f in pinned], merge_counts, 1, p.max_vocab_size
             )
             root = self.client.submit(finish_vocabulary, merged[0], p.min_count, pure=False)
-            outcome = self._wait(pinned, [root], options.round_timeout)
-            if outcome.ok:
-                vocab, self.file_words = outcome.value[0]
-                break
-            self._recover(outcome, "counting the words", attempt)
-        else:
-            raise self._gave_up("counting the words")
+            return self._wait(pinned, [root], options.round_timeout, (COUNTING, REDUCTION))
+
+        [(vocab, self.file_words)] = self._attempts("the vocabulary").run(attempt)
         self.model = SkipGram.from_vocabulary(vocab, **options.model_params)
         logger.info(
             "vocabulary: %d words, from %d files of %d tokens on %d workers",
@@ -176,6 +174,7 @@ class Coordinator:
         schedule = LearningRate(p.alpha, p.min_alpha, epoch_words * p.epochs)
         settings = Settings(p, self.options.max_sentence_length, self.options.compute_loss)
         plans = plan_rounds(p.epochs, epoch_words, self._rounds_per_epoch(epoch_words), schedule)
+        self.rounds = len(plans)
         changes: RowValues | None = None
         bar = ProgressBar(
             epoch_words * p.epochs, p.epochs, self.options.progress, self.options.compute_loss
@@ -227,51 +226,66 @@ class Coordinator:
         bar: ProgressBar,
     ) -> Update:
         """Train one round on every worker that owns files and return the merged changes; a
-        round that loses workers is redone from the same shared model."""
+        round that loses workers, in any of its phases, is redone from the same shared model."""
         copies: dict[str, Future] = {}  # of `changes`, kept across attempts
-        for attempt in range(self.options.max_retries + 1):
+
+        def attempt(this: Attempt) -> Outcome:
+            nonlocal copies
             live = self._live_workers()
+            this.workers = set(live)
             self._assign(live, [self.file_words[i] for i in range(len(self.files))])
             owners = sorted(set(self.owner.values()), key=self._first_file)
-            key = self.live.restart(f"{plan.version}.{attempt}")
+            key = self.live.restart(f"{plan.version}.{this.number}")
             started = time.monotonic()
-            try:
-                copies = self._spread_changes(copies, changes, owners, plan.version)
-                self.vocab_copies = self._spread(self.vocab_copies, self.model.vocab, owners)
-                pinned = [
-                    (address, self._train_on(address, live[address], settings, plan, copies, key))
-                    for address in owners
-                ]
-            except Exception:
-                # Sending data to a worker that has just died fails; anything else is a bug.
-                if not set(owners) - set(self.client.nthreads()):
-                    raise
-                outcome = _Outcome(gone=set(owners) - set(self.client.nthreads()))
-            else:
-                # The last merge runs on the client, as the partial results arrive.
-                partials = _tree_reduce(self.client, [f for _, f in pinned], merge_updates, 2)
-                show = functools.partial(self._show_progress, bar, epoch_stats, plan)
-                outcome = self._wait(pinned, partials, self._timeout(), show)
+            this.phase = BROADCAST
+            copies = self._spread_changes(copies, changes, owners, plan.version)
+            this.phase = VOCABULARY_COPY
+            self.vocab_copies = self._spread(self.vocab_copies, self.model.vocab, owners)
+            this.phase = SCATTER
+            states = {address: self._model_state(address, plan, copies) for address in owners}
+            this.phase = TRAINING
+            pinned = [
+                (address, self._train_on(address, live[address], settings, plan, states, key))
+                for address in owners
+            ]
+            # The last merge runs on the client, as the partial results arrive.
+            partials = _tree_reduce(self.client, [f for _, f in pinned], merge_updates, 2)
+            show = functools.partial(self._show_progress, bar, epoch_stats, plan)
+            outcome = self._wait(pinned, partials, self._timeout(), (TRAINING, MERGE), show)
             if outcome.ok:
-                update = functools.reduce(merge_updates, outcome.value)
-                seconds = time.monotonic() - started
-                self.slowest_round = max(self.slowest_round, seconds)
-                self.known_version.update(dict.fromkeys(owners, plan.version))
-                logger.debug(
-                    "round %d done in %.2fs on %d workers (training %.2fs); changed rows: "
-                    "%d input, %d output",
-                    plan.version + 1,
-                    seconds,
-                    len(owners),
-                    update.stats.seconds,
-                    len(update.inputs.rows),
-                    len(update.outputs.rows),
-                )
-                return update
-            self._recover(
-                outcome, f"round {plan.version + 1} (from the last shared model)", attempt
-            )
-        raise self._gave_up(f"round {plan.version + 1}")
+                outcome.value = functools.reduce(merge_updates, outcome.value)
+                self._round_done(plan, owners, outcome.value, time.monotonic() - started)
+            return outcome
+
+        stage = f"round {plan.version + 1} of {self.rounds} (epoch {plan.epoch + 1})"
+        return self._attempts(stage).run(attempt)
+
+    def _round_done(
+        self, plan: RoundPlan, owners: list[str], update: Update, seconds: float
+    ) -> None:
+        self.slowest_round = max(self.slowest_round, seconds)
+        self.known_version.update(dict.fromkeys(owners, plan.version))
+        logger.debug(
+            "round %d done in %.2fs on %d workers (training %.2fs); changed rows: "
+            "%d input, %d output",
+            plan.version + 1,
+            seconds,
+            len(owners),
+            update.stats.seconds,
+            len(update.inputs.rows),
+            len(update.outputs.rows),
+        )
+
+    def _attempts(self, stage: str) -> Attempts:
+        return Attempts(self.client, stage, self.options.max_retries, self._forget)
+
+    def _model_state(self, address: str, plan: RoundPlan, copies: dict[str, Future]) -> Future:
+        """What brings a worker to the round's shared model: the last changes, or the whole
+        model for a worker without them (it missed the round before, or is new)."""
+        if address in copies:
+            return copies[address]
+        snapshot = Snapshot(plan.version, self.model.wv.vectors, self.model.output_vectors)
+        return self._scatter(snapshot, address)
 
     def _train_on(
         self,
@@ -279,19 +293,15 @@ class Coordinator:
         worker_threads: int,
         settings: Settings,
         plan: RoundPlan,
-        copies: dict[str, Future],
+        states: dict[str, Future],
         progress_key: str,
     ) -> Future:
-        """Submit a worker's share of the round. A worker without the last changes (it missed
-        the round before, or is new) gets the whole shared model instead."""
-        if address in copies:
-            model_state = copies[address]
-        else:
-            snapshot = Snapshot(plan.version, self.model.wv.vectors, self.model.output_vectors)
-            model_state = self.client.scatter(snapshot, workers=[address], hash=False)
+        """Submit a worker's share of the round."""
         share = plan.share(self._files_of(address), self._threads(worker_threads), progress_key)
         vocab = self.vocab_copies[address]
-        return self._pinned(address, train_share, self.run_id, vocab, settings, share, model_state)
+        return self._pinned(
+            address, train_share, self.run_id, vocab, settings, share, states[address]
+        )
 
     def _spread_changes(
         self, copies: dict[str, Future], changes: RowValues | None, owners: list[str], version: int
@@ -316,13 +326,22 @@ class Coordinator:
         missing = [a for a in addresses if a not in held]
         if missing and not held:
             first = missing.pop(0)
-            held[first] = self.client.scatter(data, workers=[first], hash=False)
+            held[first] = self._scatter(data, first)
         while missing:
             sources = list(held.values())
             targets, missing = missing[: len(sources)], missing[len(sources) :]
             for source, target in zip(sources, targets, strict=False):
                 held[target] = self._pinned(target, copy_here, source)
         return held
+
+    def _scatter(self, data: Any, address: str) -> Future:
+        """`data` uploaded to worker `address`."""
+        try:
+            return self.client.scatter(data, workers=[address], hash=False)
+        except KeyError as error:  # what the scheduler answers for a worker it has dropped
+            if address in self.client.nthreads():
+                raise
+            raise WorkerLost(address) from error
 
     def _pinned(self, address: str, function: Callable[..., Any], *args: Any) -> Future:
         """`function(*args)` as a task that runs on worker `address` and nowhere else."""
@@ -402,24 +421,12 @@ class Coordinator:
     def _first_file(self, address: str) -> int:
         return self._files_of(address)[0][0]
 
-    def _recover(self, outcome: _Outcome, stage: str, attempt: int) -> None:
-        """Forget what failed workers held; their files go to others at the next attempt."""
+    def _forget(self, outcome: Outcome) -> None:
+        """After a failed attempt: forget what failed workers held; their files go to others at
+        the next attempt, and workers that timed out get no more work."""
         self.excluded |= outcome.slow
         for address in outcome.gone | outcome.stale | outcome.slow:
             self.known_version.pop(address, None)
-        logger.warning(
-            "%s, attempt %d of %d: %s; redoing it",
-            stage,
-            attempt + 1,
-            self.options.max_retries + 1,
-            _describe(outcome),
-        )
-
-    def _gave_up(self, stage: str) -> DistributedTrainingError:
-        return DistributedTrainingError(
-            f"{stage} failed {self.options.max_retries + 1} times because workers were lost; "
-            "look at the workers' logs (memory limits, crashes) or raise max_retries"
-        )
 
     # ---- waiting and progress --------------------------------------------------------------
 
@@ -428,41 +435,58 @@ class Coordinator:
         pinned: list[tuple[str, Future]],
         finals: list[Future],
         timeout: float | None,
+        phases: tuple[str, str],
         on_tick: Callable[[], None] | None = None,
-    ) -> _Outcome:
+    ) -> Outcome:
         """Wait for the pinned tasks and fetch the `finals` their results feed; on success, the
-        outcome's value lists the fetched results. A task's error is raised here. A worker that
-        leaves the cluster, or misses the deadline, ends the attempt instead: its pinned tasks,
-        or a recomputation that needs them, would wait for it forever. Results are fetched by
-        helper threads as soon as each is ready, so this loop keeps watching meanwhile."""
+        outcome's value lists the fetched results. A worker that leaves the cluster, or misses
+        the deadline, ends the attempt instead: its pinned tasks, or a recomputation that needs
+        them, would wait for it forever. Results are fetched by helper threads as soon as each
+        is ready, so this loop keeps watching meanwhile.
+
+        `phases` names what the pinned tasks do and what happens to their results (fetching,
+        merging): a failure is reported in the first while a lost worker's tasks were running,
+        in the second after they finished."""
+        running, merging = phases
         workers = {address for address, _ in pinned}
         deadline = None if timeout is None else time.monotonic() + timeout
         fetches: dict[int, concurrent.futures.Future] = {}
+        finished: set[Any] = set()  # pinned tasks that finished, even if their result is lost
         # Wakes the loop as soon as a task or a fetch finishes; the timeout bounds how late a
         # lost worker is noticed.
         changed = threading.Event()
+
+        def on_done(future: Future) -> None:
+            if future.status == "finished":
+                finished.add(future.key)
+            changed.set()
+
         for future in [f for _, f in pinned] + finals:
-            future.add_done_callback(lambda _: changed.set())
+            future.add_done_callback(on_done)
         try:
             while len(fetches) < len(finals) or not all(f.done() for f in fetches.values()):
                 gone = workers - set(self.client.nthreads())
                 if gone:
-                    return _Outcome(gone=gone)
-                stale = _task_errors(pinned, finals)
-                if stale:
-                    return _Outcome(stale=stale)
+                    busy = any(f.key not in finished for a, f in pinned if a in gone)
+                    return Outcome(gone=gone, phase=running if busy else merging)
+                failed = _task_failure(pinned, finals, running, merging)
+                if failed is not None:
+                    return failed
                 for i, final in enumerate(finals):
                     if i not in fetches and final.status == "finished":
                         fetches[i] = self.fetcher.submit(final.result)
                         fetches[i].add_done_callback(lambda _: changed.set())
+                for fetch in fetches.values():
+                    if fetch.done() and isinstance(fetch.exception(), RETRIABLE):
+                        return Outcome(error=fetch.exception(), phase=merging)
                 late = {a for a, f in pinned if not f.done()}
                 if late and deadline is not None and time.monotonic() > deadline:
-                    return _Outcome(slow=late)
+                    return Outcome(slow=late, phase=running)
                 if on_tick is not None:
                     on_tick()
                 changed.wait(_POLL_SECONDS)
                 changed.clear()
-            return _Outcome(value=[fetches[i].result() for i in range(len(finals))])
+            return Outcome(value=[fetches[i].result() for i in range(len(finals))])
         finally:
             pending = [f for f in [f for _, f in pinned] + finals if not f.done()]
             if pending:
@@ -506,28 +530,29 @@ class _LiveWords:
             return self._words
 
 
-def _task_errors(pinned: list[tuple[str, Future]], finals: list[Future]) -> set[str]:
-    """Raise the error of a failed task; the workers that reported holding another shared
-    model than the round expects are returned instead (they need the whole model)."""
+def _task_failure(
+    pinned: list[tuple[str, Future]], finals: list[Future], running: str, merging: str
+) -> Outcome | None:
+    """Why the attempt cannot succeed, judging by its failed or cancelled tasks; None if none
+    has failed. A task's own error ends the run (`task_error`); workers that reported holding
+    another shared model than the round expects need the whole model (`stale`); a task that
+    killed the workers that ran it, or was cancelled, is a failure of the cluster (`error`)."""
     stale = set()
-    for future in [f for _, f in pinned] + finals:
-        if future.status == "error":
+    for phase, futures in ((running, [f for _, f in pinned]), (merging, finals)):
+        for future in futures:
+            if future.status == "cancelled":
+                error = concurrent.futures.CancelledError(f"task {future.key} was cancelled")
+                return Outcome(error=error, phase=phase)
+            if future.status != "error":
+                continue
             error = future.exception()
-            if not isinstance(error, StaleModel):
-                raise error
-            stale.add(error.address)
-    return stale
-
-
-def _describe(outcome: _Outcome) -> str:
-    parts = []
-    if outcome.gone:
-        parts.append(f"lost workers {', '.join(sorted(outcome.gone))}")
-    if outcome.stale:
-        parts.append(f"workers {', '.join(sorted(outcome.stale))} need the whole model")
-    if outcome.slow:
-        parts.append(f"workers {', '.join(sorted(outcome.slow))} timed out and are dropped")
-    return "; ".join(parts)
+            if isinstance(error, StaleModel):
+                stale.add(error.address)
+            elif isinstance(error, KilledWorker):
+                return Outcome(error=error, phase=phase)
+            else:
+                return Outcome(task_error=error, phase=phase)
+    return Outcome(stale=stale, phase=running) if stale else None
 
 
 def _tree_reduce(
