@@ -12,14 +12,16 @@ algorithm and its costs.
    the next shared model (`merge.apply_changes`) and sends the changed rows back, so every
    worker starts the next round from the same model. The learning rate follows the words
    trained by the whole cluster.
-3. A round that loses a worker is redone from the last shared model, with the lost worker's
-   files reassigned to the others.
+3. A round (or the counting) that loses a worker in any of its network steps is redone from
+   the last shared model, with the lost worker's files reassigned to the others, at most
+   `max_retries` times.
 
 The modules, in the order a run uses them: `client` (`train()`, checking the arguments),
-`coordinator` (the client's side of a run: assigning files, rounds, recovery), `rounds` (how
-epochs are cut into rounds), `tasks` (what runs on the workers; their state lives in its
-`_RUNS` registry), `merge` (merging counts and changes, and the rule combining the replicas) and
-`messages` (what moves between the client and the workers).
+`coordinator` (the client's side of a run: assigning files, rounds), `recovery` (which
+failures are retried, the bounded loop of attempts, waiting for tasks while watching the
+workers), `rounds` (how epochs are cut into rounds), `tasks` (what runs on the workers; their
+state lives in its `_RUNS` registry), `merge` (merging counts and changes, and the rule
+combining the replicas) and `messages` (what moves between the client and the workers).
 """
 
 try:

@@ -17,17 +17,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from distributed import Client, Future, KilledWorker
+from distributed import Client, Future
 
 from skipgram import callbacks as hooks
 from skipgram.distributed.merge import apply_changes, finish_vocabulary, merge_counts, merge_updates
-from skipgram.distributed.messages import RowValues, Settings, Snapshot, StaleModel, Update
+from skipgram.distributed.messages import RowValues, Settings, Snapshot, Update
 from skipgram.distributed.recovery import (
     BROADCAST,
     COUNTING,
     MERGE,
+    POLL_SECONDS,
     REDUCTION,
-    RETRIABLE,
     SCATTER,
     TRAINING,
     VOCABULARY_COPY,
@@ -36,6 +36,7 @@ from skipgram.distributed.recovery import (
     DistributedTrainingError,
     Outcome,
     WorkerLost,
+    wait_for_tasks,
 )
 from skipgram.distributed.rounds import (
     DEFAULT_ROUNDS_PER_EPOCH,
@@ -52,9 +53,6 @@ from skipgram.training import EpochStats, LearningRate
 
 # The package's logger, as before the split into modules: users configure "skipgram.distributed".
 logger = logging.getLogger(__package__)
-
-# How often the client looks at the round's tasks and at the workers alive.
-_POLL_SECONDS = 0.1
 
 # How long to wait for a replacement when no worker is left.
 _WORKER_WAIT_SECONDS = 60.0
@@ -338,8 +336,9 @@ class Coordinator:
         """`data` uploaded to worker `address`."""
         try:
             return self.client.scatter(data, workers=[address], hash=False)
-        except KeyError as error:  # what the scheduler answers for a worker it has dropped
-            if address in self.client.nthreads():
+        except KeyError as error:
+            # What the scheduler answers for a worker it has dropped (addresses come from it).
+            if error.args != (address,):
                 raise
             raise WorkerLost(address) from error
 
@@ -400,7 +399,7 @@ class Coordinator:
                     f"no usable worker for {_WORKER_WAIT_SECONDS:.0f} s: start workers "
                     "(dask worker SCHEDULER_ADDRESS) or scale the cluster up"
                 )
-            time.sleep(_POLL_SECONDS)
+            time.sleep(POLL_SECONDS)
 
     def _assign(self, live: dict[str, int], sizes: list[int]) -> None:
         """Give each file without a live owner to the live worker with the least work, largest
@@ -438,59 +437,7 @@ class Coordinator:
         phases: tuple[str, str],
         on_tick: Callable[[], None] | None = None,
     ) -> Outcome:
-        """Wait for the pinned tasks and fetch the `finals` their results feed; on success, the
-        outcome's value lists the fetched results. A worker that leaves the cluster, or misses
-        the deadline, ends the attempt instead: its pinned tasks, or a recomputation that needs
-        them, would wait for it forever. Results are fetched by helper threads as soon as each
-        is ready, so this loop keeps watching meanwhile.
-
-        `phases` names what the pinned tasks do and what happens to their results (fetching,
-        merging): a failure is reported in the first while a lost worker's tasks were running,
-        in the second after they finished."""
-        running, merging = phases
-        workers = {address for address, _ in pinned}
-        deadline = None if timeout is None else time.monotonic() + timeout
-        fetches: dict[int, concurrent.futures.Future] = {}
-        finished: set[Any] = set()  # pinned tasks that finished, even if their result is lost
-        # Wakes the loop as soon as a task or a fetch finishes; the timeout bounds how late a
-        # lost worker is noticed.
-        changed = threading.Event()
-
-        def on_done(future: Future) -> None:
-            if future.status == "finished":
-                finished.add(future.key)
-            changed.set()
-
-        for future in [f for _, f in pinned] + finals:
-            future.add_done_callback(on_done)
-        try:
-            while len(fetches) < len(finals) or not all(f.done() for f in fetches.values()):
-                gone = workers - set(self.client.nthreads())
-                if gone:
-                    busy = any(f.key not in finished for a, f in pinned if a in gone)
-                    return Outcome(gone=gone, phase=running if busy else merging)
-                failed = _task_failure(pinned, finals, running, merging)
-                if failed is not None:
-                    return failed
-                for i, final in enumerate(finals):
-                    if i not in fetches and final.status == "finished":
-                        fetches[i] = self.fetcher.submit(final.result)
-                        fetches[i].add_done_callback(lambda _: changed.set())
-                for fetch in fetches.values():
-                    if fetch.done() and isinstance(fetch.exception(), RETRIABLE):
-                        return Outcome(error=fetch.exception(), phase=merging)
-                late = {a for a, f in pinned if not f.done()}
-                if late and deadline is not None and time.monotonic() > deadline:
-                    return Outcome(slow=late, phase=running)
-                if on_tick is not None:
-                    on_tick()
-                changed.wait(_POLL_SECONDS)
-                changed.clear()
-            return Outcome(value=[fetches[i].result() for i in range(len(finals))])
-        finally:
-            pending = [f for f in [f for _, f in pinned] + finals if not f.done()]
-            if pending:
-                self.client.cancel(pending)
+        return wait_for_tasks(self.client, self.fetcher, pinned, finals, timeout, phases, on_tick)
 
     def _show_progress(self, bar: ProgressBar, epoch_stats: EpochStats, plan: RoundPlan) -> None:
         """The bar with the epoch's tallies so far and the words reported in this round."""
@@ -528,31 +475,6 @@ class _LiveWords:
     def words(self) -> int:
         with self._lock:
             return self._words
-
-
-def _task_failure(
-    pinned: list[tuple[str, Future]], finals: list[Future], running: str, merging: str
-) -> Outcome | None:
-    """Why the attempt cannot succeed, judging by its failed or cancelled tasks; None if none
-    has failed. A task's own error ends the run (`task_error`); workers that reported holding
-    another shared model than the round expects need the whole model (`stale`); a task that
-    killed the workers that ran it, or was cancelled, is a failure of the cluster (`error`)."""
-    stale = set()
-    for phase, futures in ((running, [f for _, f in pinned]), (merging, finals)):
-        for future in futures:
-            if future.status == "cancelled":
-                error = concurrent.futures.CancelledError(f"task {future.key} was cancelled")
-                return Outcome(error=error, phase=phase)
-            if future.status != "error":
-                continue
-            error = future.exception()
-            if isinstance(error, StaleModel):
-                stale.add(error.address)
-            elif isinstance(error, KilledWorker):
-                return Outcome(error=error, phase=phase)
-            else:
-                return Outcome(task_error=error, phase=phase)
-    return Outcome(stale=stale, phase=running) if stale else None
 
 
 def _tree_reduce(

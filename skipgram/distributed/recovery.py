@@ -1,18 +1,22 @@
 """Surviving lost workers: which failures of a network step mean "redo it", the phases a failure
-is reported in, and `Attempts`, the one bounded loop that the vocabulary and every round go
-through (docs/distributed.md, "Failures")."""
+is reported in, `Attempts`, the one bounded loop that the vocabulary and every round go
+through, and `wait_for_tasks`, which waits for an attempt's tasks while watching the workers
+(docs/distributed.md, "Failures")."""
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from distributed import Client, KilledWorker
+from distributed import Client, Future, KilledWorker
+
+from skipgram.distributed.messages import StaleModel
 
 logger = logging.getLogger(__package__)
 
@@ -29,7 +33,8 @@ BROADCAST = "broadcast of the merged model"
 # caused it; it usually takes milliseconds (the worker's connection closes), but a machine that
 # vanishes is dropped only when its heartbeats stop.
 SETTLE_SECONDS = 5.0
-_POLL_SECONDS = 0.1
+# How often the client looks at an attempt's tasks and at the workers alive.
+POLL_SECONDS = 0.1
 
 
 class DistributedTrainingError(RuntimeError):
@@ -155,7 +160,7 @@ class Attempts:
                 return set()
             if gone or not suspects or time.monotonic() > deadline:
                 return gone
-            time.sleep(_POLL_SECONDS)
+            time.sleep(POLL_SECONDS)
 
     def _gave_up(self) -> str:
         history = "; ".join(
@@ -167,3 +172,117 @@ class Attempts:
             f"attempt(s) (max_retries={self.max_retries}): {history}. Look at "
             "the workers' logs (memory limits, crashes, network) or raise max_retries"
         )
+
+
+# ---- waiting for an attempt's tasks -----------------------------------------------------------
+
+
+def wait_for_tasks(
+    client: Client,
+    fetcher: concurrent.futures.Executor,
+    pinned: list[tuple[str, Future]],
+    finals: list[Future],
+    timeout: float | None,
+    phases: tuple[str, str],
+    on_tick: Callable[[], None] | None = None,
+) -> Outcome:
+    """Wait for the pinned tasks (each with the worker it must run on) and fetch the `finals`
+    their results feed; on success, the outcome's value lists the fetched results. A worker
+    that leaves the cluster, or misses the deadline, ends the attempt instead: its pinned
+    tasks, or a recomputation that needs them, would wait for it forever. Results are fetched
+    by `fetcher`'s threads as soon as each is ready, so this loop keeps watching meanwhile.
+
+    `phases` names what the pinned tasks do and what happens to their results (fetching,
+    merging): a failure is reported in the first while a lost worker's tasks were running,
+    in the second after they finished."""
+    running, merging = phases
+    workers = {address for address, _ in pinned}
+    deadline = None if timeout is None else time.monotonic() + timeout
+    fetches: dict[int, concurrent.futures.Future] = {}
+    finished: set[Any] = set()  # pinned tasks that finished, even if their result is lost
+    # Wakes the loop as soon as a task or a fetch finishes; the timeout bounds how late a
+    # lost worker is noticed.
+    changed = threading.Event()
+
+    def on_done(future: Future) -> None:
+        if future.status == "finished":
+            finished.add(future.key)
+        changed.set()
+
+    for future in [f for _, f in pinned] + finals:
+        future.add_done_callback(on_done)
+    try:
+        while len(fetches) < len(finals) or not all(f.done() for f in fetches.values()):
+            gone = workers - set(client.nthreads())
+            if gone:
+                busy = any(f.key not in finished for a, f in pinned if a in gone)
+                return Outcome(gone=gone, phase=running if busy else merging)
+            failed = _task_failure(pinned, finals, finished, phases)
+            if failed is not None:
+                return failed
+            for i, final in enumerate(finals):
+                if i not in fetches and final.status == "finished":
+                    fetches[i] = fetcher.submit(final.result)
+                    fetches[i].add_done_callback(lambda _: changed.set())
+            failed = _fetch_failure(fetches, merging)
+            if failed is not None:
+                return failed
+            late = {a for a, f in pinned if not f.done()}
+            if late and deadline is not None and time.monotonic() > deadline:
+                return Outcome(slow=late, phase=running)
+            if on_tick is not None:
+                on_tick()
+            changed.wait(POLL_SECONDS)
+            changed.clear()
+        failed = _fetch_failure(fetches, merging)
+        if failed is not None:
+            return failed
+        return Outcome(value=[fetches[i].result() for i in range(len(finals))])
+    finally:
+        pending = [f for f in [f for _, f in pinned] + finals if not f.done()]
+        if pending:
+            client.cancel(pending)
+
+
+def _task_failure(
+    pinned: list[tuple[str, Future]],
+    finals: list[Future],
+    finished: set[Any],
+    phases: tuple[str, str],
+) -> Outcome | None:
+    """Why the attempt cannot succeed, judging by its failed or cancelled tasks; None if none
+    has failed. A task's own error ends the run (`task_error`); workers that reported holding
+    another shared model than the round expects need the whole model (`stale`); a task that
+    killed the workers that ran it, or was cancelled (its data was lost), is a failure of the
+    cluster (`error`): in the phase of running a pinned task unless it had finished, in the
+    phase of merging for a result lost after that and for the merges."""
+    running, merging = phases
+    unfinished = {f.key for _, f in pinned} - finished
+    stale = set()
+    for future in [f for _, f in pinned] + finals:
+        phase = running if future.key in unfinished else merging
+        if future.status == "cancelled":
+            error = concurrent.futures.CancelledError(f"task {future.key} was cancelled")
+            return Outcome(error=error, phase=phase)
+        if future.status != "error":
+            continue
+        error = future.exception()
+        if isinstance(error, StaleModel):
+            stale.add(error.address)
+        elif isinstance(error, KilledWorker):
+            return Outcome(error=error, phase=phase)
+        else:
+            return Outcome(task_error=error, phase=phase)
+    return Outcome(stale=stale, phase=running) if stale else None
+
+
+def _fetch_failure(fetches: dict[int, concurrent.futures.Future], merging: str) -> Outcome | None:
+    """A fetch of a result that failed on the network (its worker died while sending it, or
+    the result was lost and cancelled); any other error of a fetch is raised."""
+    for fetch in fetches.values():
+        if fetch.done() and fetch.exception() is not None:
+            error = fetch.exception()
+            if not isinstance(error, RETRIABLE):
+                raise error
+            return Outcome(error=error, phase=merging)
+    return None
