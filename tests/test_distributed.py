@@ -190,18 +190,17 @@ class KillAtRound(logging.Handler):
         threading.Thread(target=kill, daemon=True).start()
 
 
-def test_a_worker_killed_mid_run_does_not_lose_the_run(tmp_path, make_planted, caplog):
+def test_a_worker_killed_mid_run_does_not_lose_the_run(client, tmp_path, make_planted, caplog):
     sentences = make_planted(groups=12, group_size=8, sentences=4000)
     paths = write_parts(tmp_path, sentences, parts=4)
     log = logging.getLogger("skipgram.distributed")
-    with new_cluster() as cluster, distributed.Client(cluster) as client:
-        killer = KillAtRound(client, at=3)
-        log.addHandler(killer)
-        try:
-            with caplog.at_level(logging.DEBUG, logger="skipgram.distributed"):
-                model = train(paths, client, epochs=5, sync_words=2000, progress=False, **SMALL)
-        finally:
-            log.removeHandler(killer)
+    killer = KillAtRound(client, at=3)
+    log.addHandler(killer)
+    try:
+        with caplog.at_level(logging.DEBUG, logger="skipgram.distributed"):
+            model = train(paths, client, epochs=5, sync_words=2000, progress=False, **SMALL)
+    finally:
+        log.removeHandler(killer)
 
     assert killer.killed, "no worker was killed: the test did not test anything"
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
@@ -216,7 +215,8 @@ def test_a_worker_killed_mid_run_does_not_lose_the_run(tmp_path, make_planted, c
 # redoes the step and finishes as it would have: every epoch, every round exactly once, finite
 # vectors. The killed worker stays in the client's view of the cluster for LAG_SECONDS (as when a
 # machine drops off the network and the scheduler notices late): the window in which a failed
-# scatter used to escape as a raw CommClosedError.
+# scatter used to escape as a raw CommClosedError. Every test here has "killed" in its name:
+# `pytest -k killed tests/test_distributed.py` runs them alone (about 15 s).
 
 LAG_SECONDS = 1.0
 KILL_PARAMS = {**SMALL, "epochs": 2, "sync_words": 800, "progress": False}
@@ -372,7 +372,7 @@ def test_a_worker_killed_during_the_broadcast_of_the_merged_model_is_redone(
     assert_redone_and_complete(model, killer, caplog, "broadcast of the merged model")
 
 
-def test_when_retries_run_out_the_error_names_the_phase_the_round_and_the_attempts(
+def test_a_worker_killed_with_no_retries_left_stops_the_run_naming_phase_round_attempts(
     client, tmp_path, make_planted, caplog, monkeypatch
 ):
     killer = Killer(client, monkeypatch)

@@ -56,8 +56,9 @@ def train(
             sentences, as `LineSentence` does.
         round_timeout: seconds a round may take before the workers that have not finished are
             given up; None: ten times the slowest round so far (no limit for the first).
-        max_retries: how many times a round may be redone after losing workers before the run
-            stops with `DistributedTrainingError`.
+        max_retries: how many times the vocabulary, and each round, may be redone after a
+            network step failed (a lost worker, a closed connection) before the run stops with
+            `DistributedTrainingError` (docs/distributed.md, "Failures").
         **params: the `SkipGram` parameters (vector_size, window, min_count, max_vocab_size,
             sample, objective, negative, ns_exponent, alpha, min_alpha, epochs, seed,
             batch_words, shuffle, shared_negatives). `workers` is the number of training threads
@@ -71,7 +72,8 @@ def train(
         ValueError: no input files, invalid parameters, an empty corpus, or no word reaching
             `min_count`.
         FileNotFoundError: a worker cannot find an input file.
-        DistributedTrainingError: workers kept failing, or none is left.
+        DistributedTrainingError: a stage still failed after `max_retries` redos (the message
+            names the stage, the phase and every attempt), or no worker is left.
         DivergenceError: the vectors hold NaN or infinite values after an epoch.
     """
     model = SkipGram(**params)  # validates the parameters, with SkipGram's messages

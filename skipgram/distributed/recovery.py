@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import threading
 import time
@@ -240,8 +241,11 @@ def wait_for_tasks(
         return Outcome(value=[fetches[i].result() for i in range(len(finals))])
     finally:
         pending = [f for f in [f for _, f in pinned] + finals if not f.done()]
-        if pending:
-            client.cancel(pending)
+        # Cancelling spares the survivors useless work; if the scheduler cannot be reached for
+        # it, the next attempt's first step says so.
+        with contextlib.suppress(*RETRIABLE):
+            if pending:
+                client.cancel(pending)
 
 
 def _task_failure(
