@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import errno
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from numbers import Integral
 from typing import IO, Any
 
@@ -154,6 +154,15 @@ class LineSentence:
             self._name = repr(self.source)
             _check_local_file(self.source, "corpus file")
 
+    def identity(self) -> Hashable | None:
+        """A key equal for two readers of the same, unchanged file with the same settings; it
+        changes when the file does (size, modification time, inode). None for a file object
+        or a remote URL, which cannot be checked."""
+        state = None if self._fileobj is not None else file_state(self.source)
+        if state is None:
+            return None
+        return ("LineSentence", self.max_sentence_length, self.encoding, self.errors, state)
+
     def __iter__(self) -> Iterator[list[str]]:
         fileobj = self._fileobj
         if fileobj is None:
@@ -232,6 +241,13 @@ class Text8Corpus:
         self.source = os.fspath(source)
         _check_local_file(self.source, "text8 corpus file")
 
+    def identity(self) -> Hashable | None:
+        """As `LineSentence.identity`: settings and the file's state; None for a remote URL."""
+        state = file_state(self.source)
+        if state is None:
+            return None
+        return ("Text8Corpus", self.max_sentence_length, self.block_size, self.errors, state)
+
     def __iter__(self) -> Iterator[list[str]]:
         max_len = self.max_sentence_length
         pending: list[str] = []  # tokens not yet emitted as a full sentence
@@ -305,6 +321,15 @@ class PathLineSentences:
         self.paths: list[str] = paths
         kwargs = {"encoding": encoding, "errors": errors}
         self._readers = [LineSentence(p, self.max_sentence_length, **kwargs) for p in paths]
+
+    def identity(self) -> Hashable | None:
+        """Settings and the state of every file read; None if one cannot be checked. A new
+        PathLineSentences(directory) lists the directory again, so a file added or removed
+        there gives another key."""
+        keys = tuple(reader.identity() for reader in self._readers)
+        if any(key is None for key in keys):
+            return None
+        return ("PathLineSentences", keys)
 
     def __iter__(self) -> Iterator[list[str]]:
         for reader in self._readers:
@@ -385,17 +410,40 @@ def iter_checked(corpus: Iterable[Any]) -> Iterator[list[str]]:
         yield sentence  # type: ignore[misc]
 
 
+def file_state(path: str) -> tuple[Any, ...] | None:
+    """What tells one version of a local file from another: its size, modification time (ns),
+    inode and device. None for a remote URL, whose state this cannot see."""
+    if "://" in path and not path.startswith("file://"):
+        return None
+    local = path.removeprefix("file://")
+    try:
+        info = os.stat(local)
+    except OSError:
+        return (path, "missing")
+    return (path, info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
+
+
+def corpus_identity(corpus: object) -> Hashable | None:
+    """The corpus's identity key: the reader's `identity()` when it has one (the readers here
+    do: their kind, settings and the state of each file), the object and its length for a
+    list or tuple, None when nothing can be checked (a file object, a remote URL, another
+    iterable)."""
+    identity = getattr(corpus, "identity", None)
+    if callable(identity):
+        return identity()
+    if isinstance(corpus, (list, tuple)):
+        return ("sequence", id(corpus), len(corpus))
+    return None
+
+
 def same_corpus(first: object, second: object) -> bool:
-    """Whether two corpus objects yield the same sentences: the same object, or two readers of
-    the same kind over the same path with the same settings (so `build_vocab(LineSentence(p))`
-    then `train(LineSentence(p))` can reuse the first pass)."""
+    """Whether two corpus objects are the same source: the same object, or two readers whose
+    identity keys are equal (same kind, settings, files and file states), so
+    `build_vocab(LineSentence(p))` then `train(LineSentence(p))` can reuse the first pass.
+    Whether the source changed since that pass is the caller's check (`corpus_identity`)."""
     if first is second:
         return True
-    readers = (LineSentence, Text8Corpus, PathLineSentences)
-    if type(first) is not type(second) or not isinstance(first, readers):
-        return False
-
-    def settings(reader: object) -> dict[str, Any]:
-        return {k: v for k, v in vars(reader).items() if not k.startswith("_")}
-
-    return isinstance(first.source, str) and settings(first) == settings(second)
+    key = corpus_identity(first)
+    return key is not None and not isinstance(first, (list, tuple)) and key == corpus_identity(
+        second
+    )

@@ -29,6 +29,7 @@ import json
 import math
 import os
 import secrets
+import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,19 +80,25 @@ def save_arrays(
     arrays: Mapping[str, np.ndarray],
     metadata: Mapping[str, Any],
 ) -> None:
-    """Write `arrays` and JSON-serialisable `metadata` to `path` atomically."""
-    contiguous = {name: np.asarray(a, order="C") for name, a in arrays.items()}
+    """Write `arrays` and JSON-serialisable `metadata` to `path` atomically.
+
+    Each array is copied once and both its digest and the bytes written come from that copy: a
+    training thread may go on updating the originals while a save runs, and the file must still
+    load (a digest of moving data would not match what was written). The cost is one copy of
+    the arrays in memory while saving."""
+    snapshots: dict[str, np.ndarray] = {}
     entries: dict[str, dict[str, Any]] = {}
-    for name, array in contiguous.items():
+    for name, original in arrays.items():
+        array = np.asarray(original)
         dtype = array.dtype.newbyteorder("<") if array.dtype.byteorder == ">" else array.dtype
         if dtype.str not in ALLOWED_DTYPES:
             raise TypeError(f"array {name!r} has dtype {array.dtype}, which cannot be saved")
-        contiguous[name] = array.astype(dtype, copy=False)
+        snapshots[name] = array = np.array(array, dtype=dtype, order="C", copy=True)
         entries[name] = {
             "dtype": dtype.str,
             "shape": list(array.shape),
             "nbytes": array.nbytes,
-            "blake2b": _digest(contiguous[name]),
+            "blake2b": _digest(array),
         }
     # Offsets depend on the header's length, which depends on the offsets' digits: iterate
     # until the layout is stable (at most a couple of rounds).
@@ -118,7 +125,7 @@ def save_arrays(
         out.write(bytes.fromhex(_digest(header)) + header)
         for name, entry in entries.items():
             out.write(b"\0" * (entry["offset"] - out.tell()))
-            out.write(_raw(contiguous[name]))
+            out.write(_raw(snapshots[name]))
 
 
 @contextmanager
@@ -129,8 +136,11 @@ def atomic_replace(path: str | os.PathLike[str]) -> Iterator[str]:
     an error, that file is flushed to disk (fsync), renamed over `path`, and the directory is
     fsynced so the rename survives a power cut; on an error it is deleted. A process killed at
     any moment leaves `path` as it was (plus, at worst, a hidden `.NAME.<hex>.tmp` file that no
-    reader picks up)."""
-    target = Path(path)
+    reader picks up).
+
+    A symbolic link is followed: the file it points to is replaced and the link is kept, so a
+    link never goes on naming a stale file."""
+    target = Path(os.path.realpath(path))
     fd, temp_name = _create_temp(target)
     os.close(fd)
     try:
@@ -191,7 +201,7 @@ def load_arrays(
     on first touch and writes never reach the file. `verify=False` skips the array digests (the
     header is always verified), which avoids reading every page of a large mapped model."""
     path = Path(path)
-    size = path.stat().st_size
+    size = regular_file_size(path)
     with open(path, "rb") as f:
         preamble = f.read(_PREAMBLE)
         if len(preamble) < _PREAMBLE or preamble[: len(MAGIC)] != MAGIC:
@@ -222,6 +232,19 @@ def load_arrays(
                 raise ModelFormatError(f"{path}: array {name!r} checksum mismatch (corrupted)")
             arrays[name] = array
     return arrays, document["metadata"]
+
+
+def regular_file_size(path: Path) -> int:
+    """The size of `path`, refusing anything but a regular file: opening a FIFO for reading
+    blocks until a writer comes (for ever, if none does), and a device or directory is no
+    model either."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ModelFormatError(
+            f"{path} is not a regular file (a directory, FIFO, socket or device): "
+            "pass the path of a file written by save()"
+        )
+    return info.st_size
 
 
 def _finite_float(text: str) -> float:

@@ -15,7 +15,7 @@ import numpy as np
 from skipgram import callbacks as hooks
 from skipgram._inner import KernelModel, KernelWorker
 from skipgram.batching import CorpusIds
-from skipgram.corpus import check_sentences, is_one_shot, same_corpus
+from skipgram.corpus import check_sentences, corpus_identity, is_one_shot, same_corpus
 from skipgram.io import ModelFormatError, decode_words, encode_words, load_arrays, save_arrays
 from skipgram.keyedvectors import KeyedVectors, check_finite
 from skipgram.params import DEFAULT_ALPHA as DEFAULT_ALPHA  # re-exported: its old home
@@ -64,6 +64,7 @@ class SkipGram:
         self.output_vectors: np.ndarray | None = None
         self.corpus: Corpus | None = None
         self._corpus_ids: tuple[CorpusIds, np.ndarray | None] | None = None
+        self._corpus_identity: object = None  # corpus_identity() of self.corpus when read
         self.epochs_trained = 0
         self.loss_history: list[float] = []
         self.last_epoch: EpochStats | None = None
@@ -86,6 +87,9 @@ class SkipGram:
         if update:
             return self._extend_vocab(sentences)
         p = self.params
+        # Taken before the pass: a file that changes while being read must not be taken for
+        # the version that was counted.
+        self._corpus_identity = corpus_identity(sentences)
         if p.max_vocab_size is None:
             scan = CorpusIds.scan(sentences)
             self.vocab, remap = Vocabulary.from_arrays(
@@ -126,6 +130,7 @@ class SkipGram:
                 "model.build_vocab(corpus)"
             )
         p, old = self.params, self.vocab
+        identity = corpus_identity(sentences)
         scan = CorpusIds.scan(sentences)
         counts = scan.counts()
         remap = np.fromiter((old.index.get(k, -1) for k in scan.keys), np.int32, len(scan.keys))
@@ -155,6 +160,7 @@ class SkipGram:
         )
         self.corpus = sentences
         self._corpus_ids = (scan, remap)
+        self._corpus_identity = identity
         logger.info(
             "vocabulary update: %d new words (now %d), %d tokens read",
             len(added),
@@ -284,7 +290,14 @@ class SkipGram:
                 "and build_vocab already read it. Pass a restartable iterable: a list of "
                 "sentences, LineSentence(path), or a class whose __iter__ opens the data afresh"
             )
-        if same_corpus(corpus, self.corpus):
+        reuse = same_corpus(corpus, self.corpus)
+        if reuse and corpus_identity(corpus) != self._corpus_identity:
+            logger.info(
+                "the corpus changed since the vocabulary was built (size, modification time or "
+                "inode of a file): reading it again"
+            )
+            reuse = False
+        if reuse:
             if self._corpus_ids is None:
                 scan = CorpusIds.scan(corpus, self.vocab.index)
                 if scan.total_words != self.vocab.total_words:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +45,17 @@ _READ_SIZE = 1 << 20
 _MAX_WORD_BYTES = 1 << 16  # far beyond any real word; stops a space-less file from being buffered
 _INITIAL_MATRIX_BYTES = 1 << 24  # first allocation when the file size cannot bound the header
 _TEXT_BYTES = frozenset(b"0123456789+-.eE \t\r\n")
+# Bounds on what a header may declare, checked before anything is allocated. No published
+# embedding comes near them (fastText's largest: 2 M words x 300; Google News: 3 M x 300).
+MAX_FILE_DIMENSION = 100_000
+MAX_FILE_VECTORS = 2**32
+# A text record is a word, then d numbers: any number word2vec.c, gensim or fastText writes
+# fits in 64 characters, so a line longer than this bound is not a record (and is never
+# buffered whole: a compressed file can hold gigabytes in one line).
+_MAX_NUMBER_CHARS = 64
+# After the declared vectors only blank lines (newlines in binary files) may follow; past this
+# many bytes of them the file is refused instead of being read to its end.
+MAX_TRAILING_BYTES = 1 << 16
 
 
 # ---- saving ----------------------------------------------------------------------------------
@@ -67,6 +79,9 @@ def save_word2vec_format(
     if vectors.ndim != 2 or vectors.shape[0] != len(words):
         raise ValueError(f"need a {len(words)} x d matrix, got shape {vectors.shape}")
     encoded = _encode_words(words)
+    # One copy taken before writing: a training thread may go on updating `vectors`, and the
+    # file must hold one moment's matrix, not rows from different moments.
+    vectors = np.array(vectors, dtype=np.float32, order="C", copy=True)
     write_rows = _write_binary_rows if binary else _write_text_rows
     with _open_for_writing(path) as out:
         out.write(f"{len(words)} {vectors.shape[1]}\n".encode("ascii"))
@@ -212,6 +227,12 @@ def load_word2vec_format(
     codecs.lookup(encoding)  # an unknown encoding fails here, not halfway through the file
     codecs.lookup_error(unicode_errors)
     name = os.fspath(path)
+    local = _local_path(path)
+    if local is not None and local.exists() and not local.is_file():
+        raise ModelFormatError(
+            f"{name} is not a regular file (a directory, FIFO, socket or device): pass the "
+            "path of a word2vec file"
+        )
     with smart_open.open(name, "rb", compression=_compression_of(path)) as stream:
         declared, columns, header_bytes = _read_header(stream, name)
         rows = declared if limit is None else min(declared, int(limit))
@@ -225,7 +246,7 @@ def load_word2vec_format(
         )
         # Where the file size vouched for the header, allocate the whole matrix at once.
         words, vectors = reader.rows(rows, declared, size is not None, encoding, unicode_errors)
-        if rows == declared:
+        if limit is None:  # with a limit the rest of the file is neither read nor checked
             reader.check_end(declared)
     return words, vectors
 
@@ -239,7 +260,14 @@ def _read_header(stream: IO[bytes], name: str) -> tuple[int, int, int]:
             f"{name}, line 1: expected a word2vec header 'V d' (number of vectors, dimension) "
             f"ending in a newline, found {found}"
         )
-    return int(match[1]), int(match[2]), len(line)
+    declared, columns = int(match[1]), int(match[2])
+    if declared > MAX_FILE_VECTORS or columns > MAX_FILE_DIMENSION:
+        raise ModelFormatError(
+            f"{name}, line 1: the header declares {declared} vectors of {columns} dimensions; "
+            f"a word2vec file may hold at most {MAX_FILE_VECTORS} vectors of up to "
+            f"{MAX_FILE_DIMENSION} dimensions: the header is forged or not a word2vec header"
+        )
+    return declared, columns, len(line)
 
 
 def _size_on_disk(path: str | os.PathLike[str]) -> int | None:
@@ -274,15 +302,31 @@ class _Rows:
         self.name, self.columns, self.wanted = name, columns, wanted
         self.words: list[str] = []
         self.index: dict[str, int] = {}
+        self.spelling: dict[str, bytes] = {}  # the bytes each kept word was decoded from
+        self.dropped: list[int] = []  # rows whose word decoded to an earlier row's word
         self.vectors = np.empty((wanted if preallocate else 0, columns), dtype=np.float32)
 
-    def add_word(self, word: str, where: str) -> None:
-        first = self.index.setdefault(word, len(self.words))
-        if first != len(self.words):
-            raise ModelFormatError(
-                f"{where}: word {word!r} appears twice (first as vector "
-                f"#{first + 1}); each word must have one vector"
+    def add_word(self, word: str, raw: bytes, where: str) -> None:
+        """Keep the row of `word`. The same bytes twice is a malformed file; two different
+        byte strings that decode to one word (unicode_errors='replace' or 'ignore' on words
+        cut mid-character) keep the first row, as gensim does, with a warning."""
+        row = len(self.words) + len(self.dropped)
+        first = self.index.setdefault(word, row)
+        if first != row:
+            if self.spelling[word] == raw:
+                raise ModelFormatError(
+                    f"{where}: word {word!r} appears twice (first as vector "
+                    f"#{first + 1}); each word must have one vector"
+                )
+            warnings.warn(
+                f"{where}: word {raw[:60]!r} decodes to {word!r}, like vector #{first + 1}: "
+                "keeping the first vector of that word",
+                UserWarning,
+                stacklevel=5,
             )
+            self.dropped.append(row)
+            return
+        self.spelling[word] = raw
         self.words.append(word)
 
     def room_for(self, end: int) -> np.ndarray:
@@ -296,8 +340,12 @@ class _Rows:
         return self.vectors
 
     def result(self) -> tuple[list[str], np.ndarray]:
-        count = len(self.words)
-        vectors = self.vectors if self.vectors.shape[0] == count else self.vectors[:count].copy()
+        read = len(self.words) + len(self.dropped)
+        vectors = self.vectors[:read]
+        if self.dropped:
+            vectors = np.delete(vectors, self.dropped, axis=0)
+        elif vectors.shape[0] != self.vectors.shape[0]:
+            vectors = vectors.copy()
         return self.words, vectors
 
 
@@ -310,6 +358,7 @@ class _TextReader:
 
     def __init__(self, stream: IO[bytes], name: str, columns: int) -> None:
         self.stream, self.name, self.columns = stream, name, columns
+        self.max_line = _MAX_WORD_BYTES + columns * _MAX_NUMBER_CHARS
 
     def rows(
         self, wanted: int, declared: int, preallocate: bool, encoding: str, unicode_errors: str
@@ -318,7 +367,13 @@ class _TextReader:
         numbers: list[bytes] = []
         block_start = 0  # first row whose numbers are waiting in `numbers`
         for row in range(wanted):
-            line = self.stream.readline()
+            line = self.stream.readline(self.max_line + 1)
+            if len(line) > self.max_line:
+                raise ModelFormatError(
+                    f"{self._where(row + 2)}: the line is longer than {self.max_line} bytes, "
+                    f"more than a word and {self.columns} numbers can need: this is not a "
+                    "word2vec text record" + (_BINARY_HINT if row == 0 else "")
+                )
             if not line:
                 raise ModelFormatError(
                     f"{self.name}, line {row + 2}: the file ends after {row} vectors, but its "
@@ -329,7 +384,7 @@ class _TextReader:
             if not word or len(fields) != self.columns:
                 self._bad_record(row + 2, word, len(fields))
             where = self._where(row + 2)
-            table.add_word(_decode(word, encoding, unicode_errors, where), where)
+            table.add_word(_decode(word, encoding, unicode_errors, where), word, where)
             numbers += fields
             if row + 1 - block_start == _ROWS_PER_BLOCK or row + 1 == wanted:
                 block = self._parse(numbers, block_start, row + 1 - block_start)
@@ -373,12 +428,23 @@ class _TextReader:
             ) from None
 
     def check_end(self, declared: int) -> None:
-        """Only blank lines may follow the declared vectors: more records mean a wrong header."""
-        for line_number, line in enumerate(self.stream, start=declared + 2):
+        """Only blank lines may follow the declared vectors: more records mean a wrong header.
+        At most MAX_TRAILING_BYTES of them are read, so a file padded with gigabytes of
+        newlines is refused quickly instead of being read to its end."""
+        seen = 0
+        line_number = declared + 2
+        while line := self.stream.readline(MAX_TRAILING_BYTES + 1 - seen):
             if line.strip():
                 raise ModelFormatError(
                     f"{self._where(line_number)}: more vectors than the {declared} the header "
                     "declares: the header is wrong"
+                )
+            seen += len(line)
+            line_number += 1
+            if seen > MAX_TRAILING_BYTES:
+                raise ModelFormatError(
+                    f"{self._where(line_number)}: more than {MAX_TRAILING_BYTES} bytes of blank "
+                    f"lines follow the {declared} vectors the header declares"
                 )
 
 
@@ -413,7 +479,7 @@ class _BinaryReader:
                     f"{where}: the first vector is decimal digits, not float32: this looks like "
                     "a text word2vec file; pass binary=False"
                 )
-            table.add_word(_decode(word, encoding, unicode_errors, where), where)
+            table.add_word(_decode(word, encoding, unicode_errors, where), word, where)
             table.room_for(row + 1)[row] = np.frombuffer(vector, dtype="<f4")
             self.position += vector_bytes
         return table.result()
@@ -435,10 +501,16 @@ class _BinaryReader:
             self.buffer += chunk
         return True
 
-    def _skip_newlines(self) -> None:
+    def _skip_newlines(self, most: int | None = None) -> None:
         # word2vec.c ends each record with a newline, gensim does not: skip any before a word.
+        skipped = 0
         while self._fill(1) and self.buffer[self.position] == ord("\n"):
             self.position += 1
+            skipped += 1
+            if most is not None and skipped > most:
+                raise ModelFormatError(
+                    f"{self._where()}: more than {most} newlines follow the last vector"
+                )
 
     def _read_word(self, row: int, declared: int) -> bytes:
         searched = 0  # bytes after `position` known to hold no space
@@ -468,8 +540,9 @@ class _BinaryReader:
         return word
 
     def check_end(self, declared: int) -> None:
-        """Only newlines may follow the declared vectors: anything else means a wrong header."""
-        self._skip_newlines()
+        """Only newlines may follow the declared vectors (at most MAX_TRAILING_BYTES of them):
+        anything else means a wrong header."""
+        self._skip_newlines(MAX_TRAILING_BYTES)
         if self._fill(1):
             raise ModelFormatError(
                 f"{self._where()}: more data after the {declared} vectors the header declares: "
