@@ -1,6 +1,9 @@
 """Shared fixtures. Tests import the *installed* package: the kernel exists only compiled."""
 
+import subprocess
 import sys
+import tempfile
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +13,27 @@ import pytest
 # kernel; drop it so the installed package is imported whichever way pytest is started.
 _ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _ROOT]
+
+
+def run_python(code: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh interpreter, so that a crash fails the test instead of pytest.
+
+    The child starts in an empty folder: `python -c` puts its working directory first on
+    sys.path, and from the repository root that is the uncompiled source tree."""
+    with tempfile.TemporaryDirectory() as folder:
+        return subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=folder,
+        )
+
+
+@pytest.fixture
+def python_child():
+    """`run_python`: code in a fresh interpreter started outside the repository."""
+    return run_python
 
 
 def planted_corpus(

@@ -3,9 +3,6 @@ kernel sizes its buffers in 64 bits, and the smaller traps of issue 11 give clea
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 import threading
 
 import numpy as np
@@ -21,13 +18,6 @@ from skipgram.params import FLOAT_BOUNDS, INT_BOUNDS
 
 CORPUS = [["a", "b", "c", "d", "a", "b"], ["c", "d", "a"]] * 3
 TINY = {"min_count": 1, "vector_size": 8, "workers": 1, "epochs": 1, "sample": 0}
-
-
-def run_child(code: str) -> subprocess.CompletedProcess:
-    """Run `code` in a fresh interpreter: a crash there fails the test instead of pytest."""
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120
-    )
 
 
 # ---- the bound table ---------------------------------------------------------------------------
@@ -93,9 +83,9 @@ CRASHERS = [  # parameters that crashed training, and the parameter now named
 ]
 
 
-def test_the_crashing_parameters_are_refused_cleanly():
+def test_the_crashing_parameters_are_refused_cleanly(python_child):
     # One child for all of them: a crash there fails this test instead of killing pytest.
-    child = run_child(
+    child = python_child(
         f"""
         from skipgram import SkipGram
         for params in {[params for params, _ in CRASHERS]!r}:
@@ -113,10 +103,10 @@ def test_the_crashing_parameters_are_refused_cleanly():
         assert line.startswith(f"{named} must be an integer in [")
 
 
-def test_the_kernel_sizes_its_buffers_in_64_bits():
+def test_the_kernel_sizes_its_buffers_in_64_bits(python_child):
     # Directly, below Parameters' bounds: 2 * window * negative = 2**41 ids does not fit a C int.
     # The buffer is either refused (MemoryError) or really that large; never one slot.
-    child = run_child(
+    child = python_child(
         """
         import numpy as np
         from skipgram._inner import KernelModel, KernelWorker, train_batch

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
-import sys
 import threading
 
 import numpy as np
@@ -145,7 +143,7 @@ def test_a_directory_that_gains_a_file_is_a_new_corpus(tmp_path):
     assert PathLineSentences(tmp_path).identity() != before
 
 
-def test_loading_a_fifo_is_refused_without_hanging(tmp_path):
+def test_loading_a_fifo_is_refused_without_hanging(tmp_path, python_child):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     code = (
@@ -162,9 +160,7 @@ def test_loading_a_fifo_is_refused_without_hanging(tmp_path):
         "        raise SystemExit('loaded a FIFO')\n"
         "print('refused')\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(fifo)], capture_output=True, text=True, timeout=60
-    )
+    result = python_child(code, str(fifo), timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "refused"
 
