@@ -428,7 +428,9 @@ def check_finite(array: np.ndarray, name: str, path: str | os.PathLike[str]) -> 
     NaN. One pass over the array (with mmap=True that reads every page, as the checksums do); a
     float64 sum of float32 values is non-finite exactly when one of them is, and allocates
     nothing the size of the array."""
-    if not math.isfinite(float(np.sum(array, dtype=np.float64))):
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf is the point, not a warning
+        total = float(np.sum(array, dtype=np.float64))
+    if not math.isfinite(total):
         bad = int(np.count_nonzero(~np.isfinite(array)))
         raise ModelFormatError(
             f"{path}: array {name!r} holds {bad:,} NaN or infinite value(s); the file was "

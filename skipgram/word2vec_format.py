@@ -22,6 +22,7 @@ the file and the line (text) or byte offset (binary).
 from __future__ import annotations
 
 import codecs
+import math
 import os
 import re
 import warnings
@@ -248,7 +249,24 @@ def load_word2vec_format(
         words, vectors = reader.rows(rows, declared, size is not None, encoding, unicode_errors)
         if limit is None:  # with a limit the rest of the file is neither read nor checked
             reader.check_end(declared)
+    _check_finite(name, words, vectors)
     return words, vectors
+
+
+def _check_finite(name: str, words: list[str], vectors: np.ndarray) -> None:
+    """A vector holding NaN or infinity (text "nan"/"inf", or such bits in a binary file) would
+    answer every query with NaN and make further training diverge: refuse it by its word. A
+    float64 sum of float32 values is non-finite exactly when one of them is."""
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf is the point, not a warning
+        total = float(np.sum(vectors, dtype=np.float64))
+    if math.isfinite(total):
+        return
+    bad = np.flatnonzero(~np.isfinite(vectors).all(axis=1))
+    raise ModelFormatError(
+        f"{name}: the vector of {words[bad[0]]!r} (vector #{bad[0] + 1}) holds NaN or infinity, "
+        f"and {len(bad):,} vector(s) in all do; the file was written from a diverged model "
+        "or is damaged"
+    )
 
 
 def _read_header(stream: IO[bytes], name: str) -> tuple[int, int, int]:
