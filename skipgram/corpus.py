@@ -444,6 +444,6 @@ def same_corpus(first: object, second: object) -> bool:
     if first is second:
         return True
     key = corpus_identity(first)
-    return key is not None and not isinstance(first, (list, tuple)) and key == corpus_identity(
-        second
+    return (
+        key is not None and not isinstance(first, (list, tuple)) and key == corpus_identity(second)
     )

@@ -61,9 +61,7 @@ def valid_int_values(name: str) -> st.SearchStrategy[int]:
 def parameter_sets() -> st.SearchStrategy[dict[str, Any]]:
     """Any mixture of valid, boundary, hostile and junk values; half the time only valid ones
     (the bounds themselves included), so that many combinations do train."""
-    optional: dict[str, st.SearchStrategy[Any]] = {
-        name: int_values(name) for name in INT_BOUNDS
-    }
+    optional: dict[str, st.SearchStrategy[Any]] = {name: int_values(name) for name in INT_BOUNDS}
     optional.update({name: float_values(name) for name in FLOAT_BOUNDS})
     optional["max_vocab_size"] = st.one_of(st.none(), int_values("max_vocab_size"))
     optional["objective"] = st.sampled_from(["ns", "hs", "softmax", "cbow", None, 1])
