@@ -1,25 +1,31 @@
-"""Command line: `skipgram demo|train|similar|analogy|evaluate|export` (or `python -m skipgram`).
+"""Command line: `skipgram demo|train|info|similar|analogy|evaluate|export` (or
+`python -m skipgram`).
 
 User mistakes (a missing file, an unknown word, a bad parameter) print one line to stderr and
-exit with status 2; there is no traceback for them.
+exit with status 2; there is no traceback for them. Ctrl-C exits with status 130 (`skipgram
+train` first saves what it trained, see `skipgram.cli_train`).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from importlib import resources
 from pathlib import Path
 
-from skipgram.corpus import LineSentence, PathLineSentences
+from skipgram import __version__, cli_train
+from skipgram.corpus import LineSentence
+from skipgram.formats import FORMATS, SKIPGRAM, WORD2VEC_BINARY, detect_format
 from skipgram.io import ModelFormatError
 from skipgram.keyedvectors import KEYED_VECTORS_KIND, KeyedVectors
-from skipgram.model import SkipGram
+from skipgram.model import DivergenceError, SkipGram
+from skipgram.plot import MissingExtraError
 
 DEMO_QUERIES = ("king", "god", "water", "program", "hacker", "unix")
+AUTO = "auto"
+USER_ERRORS = (OSError, ValueError, TypeError, KeyError, MissingExtraError, DivergenceError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,16 +38,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.run(args)
-    except (OSError, ValueError, TypeError, KeyError, ModelFormatError) as error:
+    except USER_ERRORS as error:  # ModelFormatError is a ValueError
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"skipgram {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"skipgram {args.command}: interrupted", file=sys.stderr)
+        return cli_train.INTERRUPTED
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="skipgram", description="Train and query skip-gram word vectors."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
         "--quiet", action="store_true", help="only print results and errors (no progress bar)"
     )
@@ -51,63 +61,67 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=help_text, parents=[common])
+        return commands.add_parser(name, help=help_text, description=help_text, parents=[common])
+
+    def vectors_file(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "model",
+            help="a model or vectors file saved by skipgram, or a word2vec file "
+            "(as skipgram export writes)",
+        )
+        sub.add_argument(
+            "--format",
+            choices=(AUTO, *FORMATS),
+            default=AUTO,
+            help="the file's format (default: %(default)s, told from its first bytes)",
+        )
 
     demo = command("demo", "train on the bundled demo corpus, print neighbours")
     demo.add_argument("--workers", type=int, default=0, help="threads (default: one per core)")
-    demo.add_argument("--epochs", type=int, default=5)
+    demo.add_argument("--epochs", type=int, default=5, help="passes (default: %(default)s)")
     demo.set_defaults(run=_demo)
 
-    train = command("train", "train a model on a corpus file or directory")
-    train.add_argument(
-        "corpus", help="text file (.gz/.bz2 ok) or directory of files, one sentence per line"
-    )
-    train.add_argument("--output", required=True, help="where to save the model")
-    for flag, kind, default in (
-        ("--vector-size", int, 100),
-        ("--window", int, 5),
-        ("--negative", int, 5),
-        ("--objective", str, "ns"),
-        ("--min-count", int, 5),
-        ("--sample", float, 1e-3),
-        ("--epochs", int, 5),
-        ("--workers", int, 0),
-        ("--alpha", float, None),
-        ("--min-alpha", float, 1e-4),
-        ("--seed", int, 1),
-        ("--max-vocab-size", int, None),
-    ):
-        train.add_argument(flag, type=kind, default=default)
-    train.add_argument(
-        "--shared-negatives", action="store_true", help="ns: one set of negatives per window"
-    )
-    train.add_argument("--checkpoint", help="save the model here after every epoch")
-    train.set_defaults(run=_train)
+    train = command("train", "train a model on a corpus file, directory or standard input")
+    cli_train.add_arguments(train)
+    train.set_defaults(run=cli_train.run)
+
+    info = command("info", "what a model or vectors file holds")
+    vectors_file(info)
+    info.set_defaults(run=_info)
 
     similar = command("similar", "nearest neighbours of a word")
-    similar.add_argument("model", help="a model or vectors file saved by skipgram")
+    vectors_file(similar)
     similar.add_argument("word")
-    similar.add_argument("--topn", type=int, default=10)
+    similar.add_argument("--topn", type=int, default=10, help="(default: %(default)s)")
     similar.set_defaults(run=_similar)
 
     analogy = command("analogy", "B - A + C: 'A is to B as C is to ?'")
-    analogy.add_argument("model", help="a model or vectors file saved by skipgram")
+    vectors_file(analogy)
     for word in ("a", "b", "c"):
         analogy.add_argument(word)
-    analogy.add_argument("--topn", type=int, default=5)
+    analogy.add_argument("--topn", type=int, default=5, help="(default: %(default)s)")
     analogy.set_defaults(run=_analogy)
 
     evaluate = command("evaluate", "analogy accuracy and word-pair correlations")
-    evaluate.add_argument("model", help="a model or vectors file saved by skipgram")
+    vectors_file(evaluate)
     evaluate.add_argument("--analogies", help="questions-words file (': section', 'a b c d')")
     evaluate.add_argument("--pairs", help="word-pair similarity file (word1 TAB word2 TAB score)")
     evaluate.set_defaults(run=_evaluate)
 
     export = command("export", "write the vectors in word2vec.c's format")
-    export.add_argument("model", help="a model or vectors file saved by skipgram")
+    export.add_argument("model", help="a model or vectors file (skipgram's or word2vec)")
     export.add_argument("out", help="output path (.gz/.bz2 compress)")
     export.add_argument(
-        "--format", choices=("word2vec-binary", "word2vec-text"), default="word2vec-binary"
+        "--format",
+        choices=("word2vec-binary", "word2vec-text"),
+        default="word2vec-binary",
+        help="the format written (default: %(default)s)",
+    )
+    export.add_argument(
+        "--input-format",
+        choices=(AUTO, *FORMATS),
+        default=AUTO,
+        help="the format of MODEL (default: %(default)s, told from its first bytes)",
     )
     export.set_defaults(run=_export)
     return parser
@@ -124,7 +138,7 @@ def _demo(args: argparse.Namespace) -> int:
             min_count=5,
             epochs=args.epochs,
             workers=args.workers,
-        ).train(progress=not args.quiet)
+        ).train(progress=False if args.quiet else None)
         seconds = time.perf_counter() - started
     print(
         f"trained on {model.vocab.total_words:,} words ({len(model.vocab):,} in the vocabulary)"
@@ -137,33 +151,15 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train(args: argparse.Namespace) -> int:
-    source = Path(args.corpus)
-    corpus = PathLineSentences(source) if source.is_dir() else LineSentence(args.corpus)
-    model = SkipGram(
-        corpus,
-        vector_size=args.vector_size,
-        window=args.window,
-        negative=args.negative,
-        objective=args.objective,
-        min_count=args.min_count,
-        sample=args.sample,
-        epochs=args.epochs,
-        workers=args.workers,
-        alpha=args.alpha,
-        min_alpha=args.min_alpha,
-        seed=args.seed,
-        max_vocab_size=args.max_vocab_size,
-        shared_negatives=args.shared_negatives,
-    )
-    model.train(progress=not args.quiet, checkpoint=args.checkpoint)
-    model.save(args.output)
-    print(f"saved {len(model.vocab):,} word vectors to {os.fspath(args.output)}")
-    return 0
+def _file_format(path: str, given: str) -> str:
+    return detect_format(path) if given == AUTO else given
 
 
-def _load_vectors(path: str) -> KeyedVectors:
-    """The vectors of a saved model, or a saved KeyedVectors file."""
+def _load_vectors(path: str, given_format: str = AUTO) -> KeyedVectors:
+    """The vectors of a saved model, of a saved KeyedVectors file or of a word2vec file."""
+    file_format = _file_format(path, given_format)
+    if file_format != SKIPGRAM:
+        return KeyedVectors.load_word2vec_format(path, binary=file_format == WORD2VEC_BINARY)
     try:
         return SkipGram.load(path).wv
     except ModelFormatError as error:
@@ -172,18 +168,33 @@ def _load_vectors(path: str) -> KeyedVectors:
     return KeyedVectors.load(path)
 
 
+def _check_known(wv: KeyedVectors, words: list[str]) -> None:
+    """KeyError for the first query word not in the vocabulary, suggesting the words that differ
+    from it only in case ('King' -> 'king'): corpora are often lower-cased, queries not."""
+    for word in words:
+        if word in wv:
+            continue
+        folded = word.casefold()
+        matches = [known for known in wv.index_to_key if known.casefold() == folded][:3]
+        hint = f"; did you mean {' or '.join(map(repr, matches))}?" if matches else ""
+        raise KeyError(f"word {word!r} is not in the vocabulary{hint}")
+
+
 def _print_neighbours(neighbours: list[tuple[str, float]]) -> None:
     for word, score in neighbours:
         print(f"{word}\t{score:.4f}")
 
 
 def _similar(args: argparse.Namespace) -> int:
-    _print_neighbours(_load_vectors(args.model).most_similar(args.word, topn=args.topn))
+    wv = _load_vectors(args.model, args.format)
+    _check_known(wv, [args.word])
+    _print_neighbours(wv.most_similar(args.word, topn=args.topn))
     return 0
 
 
 def _analogy(args: argparse.Namespace) -> int:
-    wv = _load_vectors(args.model)
+    wv = _load_vectors(args.model, args.format)
+    _check_known(wv, [args.a, args.b, args.c])
     _print_neighbours(wv.most_similar(positive=[args.b, args.c], negative=[args.a], topn=args.topn))
     return 0
 
@@ -191,7 +202,7 @@ def _analogy(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     if not args.analogies and not args.pairs:
         raise ValueError("nothing to evaluate: give --analogies FILE and/or --pairs FILE")
-    wv = _load_vectors(args.model)
+    wv = _load_vectors(args.model, args.format)
     if args.analogies:
         result = wv.evaluate_word_analogies(args.analogies)
         for section in result.sections:
@@ -212,7 +223,69 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    wv = _load_vectors(args.model)
+    wv = _load_vectors(args.model, args.input_format)
     wv.save_word2vec_format(args.out, binary=args.format == "word2vec-binary")
     print(f"wrote {len(wv):,} vectors of dimension {wv.vector_size} to {args.out} ({args.format})")
     return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    """Two columns, `field  value`: what the file is and holds. Loading verifies it too."""
+    file_format = _file_format(args.model, args.format)
+    size = Path(args.model).stat().st_size
+    rows = [("file", f"{args.model} ({_bytes(size)})")]
+    if file_format != SKIPGRAM:
+        wv = _load_vectors(args.model, file_format)
+        rows += [("format", f"{file_format} (word2vec.c)"), *_vectors_rows(wv)]
+    else:
+        try:
+            model = SkipGram.load(args.model, mmap=True)
+        except ModelFormatError as error:
+            if error.found_kind != KEYED_VECTORS_KIND:
+                raise
+            wv = KeyedVectors.load(args.model, mmap=True)
+            rows += [("format", "skipgram vectors (KeyedVectors.save)"), *_vectors_rows(wv)]
+        else:
+            rows += [("format", "skipgram model (SkipGram.save)"), *_model_rows(model)]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name.ljust(width)}  {value}")
+    return 0
+
+
+def _vectors_rows(wv: KeyedVectors) -> list[tuple[str, str]]:
+    counts = "yes" if wv.counts is not None else "no"
+    return [
+        ("vocabulary", f"{len(wv):,} words"),
+        ("dimension", str(wv.vector_size)),
+        ("word counts", counts),
+    ]
+
+
+def _model_rows(model: SkipGram) -> list[tuple[str, str]]:
+    p, vocab = model.params, model.vocab
+    objective = {
+        "ns": f"ns (negative sampling, negative={p.negative}, ns_exponent={p.ns_exponent})",
+        "hs": "hs (hierarchical softmax)",
+        "softmax": "softmax (exact)",
+    }[p.objective]
+    losses = ", ".join(f"{loss:.4f}" for loss in model.loss_history) or "not computed"
+    parameters = " ".join(f"{name}={value}" for name, value in vars(p).items())
+    return [
+        ("vocabulary", f"{len(vocab):,} words"),
+        ("corpus", f"{vocab.total_words:,} tokens in {vocab.total_sentences:,} sentences"),
+        ("dimension", str(p.vector_size)),
+        ("objective", objective),
+        ("epochs trained", str(model.epochs_trained)),
+        ("loss per epoch", losses),
+        ("parameters", parameters),
+    ]
+
+
+def _bytes(size: int) -> str:
+    value, unit = float(size), "bytes"
+    for bigger in ("KB", "MB", "GB", "TB"):
+        if value < 1000:
+            break
+        value, unit = value / 1000, bigger
+    return f"{size:,} bytes" if unit == "bytes" else f"{value:.1f} {unit}"

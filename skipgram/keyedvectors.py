@@ -421,6 +421,9 @@ class KeyedVectors:
         except ValueError as error:
             raise ModelFormatError(f"{path}: {error}") from None
 
+    def __repr__(self) -> str:
+        return f"KeyedVectors<vocab={len(self):,}, vector_size={self.vector_size}>"
+
 
 def check_finite(array: np.ndarray, name: str, path: str | os.PathLike[str]) -> None:
     """ModelFormatError if a loaded float array holds NaN or infinity: training on from it

@@ -437,6 +437,13 @@ class SkipGram:
         check_finite(model.output_vectors, "output_vectors", path)  # wv.vectors: checked above
         return model
 
+    def __repr__(self) -> str:
+        vocab = "no vocabulary" if self.vocab is None else f"vocab={len(self.vocab):,}"
+        return (
+            f"SkipGram<{vocab}, vector_size={self.params.vector_size}, "
+            f"objective={self.params.objective!r}, epochs_trained={self.epochs_trained}>"
+        )
+
 
 def _any_known(ids: np.ndarray, chunk: int = 1 << 22) -> bool:
     """Whether some id is in the vocabulary (>= 0), in chunks: `ids` may be a memory map far
