@@ -171,3 +171,171 @@ def test_issue_commands_via_python_dash_m(tmp_path, make_planted):
     assert similar.returncode == 0, similar.stderr
     lines = similar.stdout.strip().splitlines()
     assert len(lines) == 5 and all(len(line.split("\t")) == 2 for line in lines)
+
+
+# ---- small things a user expects ------------------------------------------------------------
+
+
+def test_version_prints_the_package_version(capsys):
+    import pytest
+
+    import skipgram
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"skipgram {skipgram.__version__}\n"
+
+
+def test_train_help_shows_defaults_and_choices(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert "{ns,hs,softmax}" in text
+    for shown in (
+        "dimension of the word vectors (default: 100)",
+        "(default: 0.75)",  # --ns-exponent
+        "tokens per job handed to a worker thread (default: 10000)",
+        "(default: 0.025 for ns, 0.025 for hs, 0.05 for softmax)",
+        "--no-shuffle",
+        "--compute-loss",
+        "(default: one per CPU core)",
+    ):
+        assert shown in text
+
+
+def test_train_flags_reach_the_model_parameters(tmp_path, make_planted):
+    from skipgram import SkipGram
+
+    corpus = write_corpus(tmp_path / "small.txt", make_planted)
+    out = tmp_path / "m"
+    args = ["--quiet", "train", str(corpus), "--output", str(out), "--min-count", "1"]
+    flags = ["--no-shuffle", "--ns-exponent", "0.5", "--batch-words", "777", "--compute-loss"]
+    assert main([*args, "--epochs", "2", *flags]) == 0
+    model = SkipGram.load(out)
+    assert model.params.shuffle is False
+    assert model.params.ns_exponent == 0.5 and model.params.batch_words == 777
+    assert len(model.loss_history) == 2  # --compute-loss
+
+
+def test_every_training_parameter_has_a_train_option():
+    from dataclasses import fields
+
+    from skipgram.cli import _parser
+    from skipgram.params import Parameters
+
+    train = _parser().parse_args(["train", "corpus.txt", "--output", "m"])
+    assert {f.name for f in fields(Parameters)} <= set(vars(train))
+
+
+def test_an_unknown_word_that_differs_in_case_suggests_the_known_one(
+    tmp_path, make_planted, capsys
+):
+    model = trained_model(tmp_path, make_planted)
+    capsys.readouterr()
+    assert main(["--quiet", "similar", str(model), "G0W1"]) == 2
+    err = capsys.readouterr().err
+    assert err == "skipgram similar: error: word 'G0W1' is not in the vocabulary; " + (
+        "did you mean 'g0w1'?\n"
+    )
+    assert main(["--quiet", "analogy", str(model), "g0w0", "g0w1", "G1w0"]) == 2
+    assert "word 'G1w0' is not in the vocabulary; did you mean 'g1w0'?" in capsys.readouterr().err
+    assert main(["--quiet", "similar", str(model), "zzz"]) == 2
+    assert "did you mean" not in capsys.readouterr().err
+
+
+def test_query_commands_read_the_word2vec_files_export_writes(tmp_path, make_planted, capsys):
+    model = trained_model(tmp_path, make_planted)
+    capsys.readouterr()
+    assert main(["--quiet", "similar", str(model), "g3w0", "--topn", "4"]) == 0
+    expected = capsys.readouterr().out
+    for fmt, name in (("word2vec-binary", "v.bin"), ("word2vec-text", "v.txt.gz")):
+        exported = tmp_path / name
+        assert main(["--quiet", "export", str(model), str(exported), "--format", fmt]) == 0
+        capsys.readouterr()
+        assert main(["--quiet", "similar", str(exported), "g3w0", "--topn", "4"]) == 0
+        assert capsys.readouterr().out == expected  # the same vectors, told by their bytes
+        assert main(["similar", str(exported), "g3w0", "--topn", "4", "--format", fmt]) == 0
+        assert capsys.readouterr().out == expected
+    args = ["analogy", str(tmp_path / "v.bin"), "g1w0", "g1w1", "g2w0", "--topn", "2"]
+    assert main(["--quiet", *args]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+def test_a_wrong_format_option_is_a_clear_error(tmp_path, make_planted, capsys):
+    model = trained_model(tmp_path, make_planted)
+    exported = tmp_path / "v.bin"
+    main(["--quiet", "export", str(model), str(exported)])
+    capsys.readouterr()
+    assert main(["similar", str(exported), "g0w0", "--format", "skipgram"]) == 2
+    assert "is not a skipgram file" in capsys.readouterr().err
+
+
+def test_info_describes_a_model_file(tmp_path, make_planted, capsys):
+    from skipgram import SkipGram
+
+    model_path = trained_model(tmp_path, make_planted)
+    model = SkipGram.load(model_path)
+    capsys.readouterr()
+    assert main(["info", str(model_path)]) == 0
+    out = capsys.readouterr().out
+    fields = {line[:14].strip(): line[16:] for line in out.splitlines()}
+    size = model_path.stat().st_size
+    assert 1_000 <= size < 1_000_000
+    assert fields["file"] == f"{model_path} ({size / 1000:.1f} KB)"
+    assert fields["format"] == "skipgram model (SkipGram.save)"
+    assert fields["vocabulary"] == f"{len(model.vocab):,} words"
+    assert fields["dimension"] == "16"
+    assert fields["objective"].startswith("ns (negative sampling, negative=5")
+    assert fields["epochs trained"] == "3"
+    assert "window=5" in fields["parameters"] and "vector_size=16" in fields["parameters"]
+
+
+def test_info_describes_vectors_and_word2vec_files(tmp_path, make_planted, capsys):
+    from skipgram import SkipGram
+
+    model_path = trained_model(tmp_path, make_planted)
+    wv = SkipGram.load(model_path).wv
+    wv.save(tmp_path / "vectors")
+    wv.save_word2vec_format(tmp_path / "v.bin", binary=True)
+    wv.save_word2vec_format(tmp_path / "v.txt", binary=False)
+    capsys.readouterr()
+    for name, kind in (
+        ("vectors", "skipgram vectors (KeyedVectors.save)"),
+        ("v.bin", "word2vec-binary (word2vec.c)"),
+        ("v.txt", "word2vec-text (word2vec.c)"),
+    ):
+        assert main(["info", str(tmp_path / name)]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[1].split(None, 1) == ["format", kind]
+        assert lines[2].split(None, 1) == ["vocabulary", f"{len(wv):,} words"]
+        assert lines[3].split() == ["dimension", "16"]
+
+
+def test_info_on_a_file_of_no_known_format_is_one_line(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("hello world\n")
+    assert main(["info", str(tmp_path / "notes.txt")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "neither a skipgram file" in err
+
+
+def test_repr_of_a_model_and_of_its_vectors(make_planted):
+    from skipgram import SkipGram
+
+    empty = SkipGram(vector_size=8, objective="hs")
+    assert repr(empty) == "SkipGram<no vocabulary, vector_size=8, objective='hs', epochs_trained=0>"
+    model = SkipGram(make_planted(sentences=200), vector_size=8, min_count=1, epochs=2).train(
+        progress=False
+    )
+    assert repr(model) == "SkipGram<vocab=36, vector_size=8, objective='ns', epochs_trained=2>"
+    assert repr(model.wv) == "KeyedVectors<vocab=36, vector_size=8>"
+
+
+def test_a_diverging_run_is_one_line_and_status_2(tmp_path, make_planted, capsys):
+    corpus = write_corpus(tmp_path / "small.txt", make_planted)
+    args = ["--quiet", "train", str(corpus), "--output", str(tmp_path / "m"), "--min-count", "1"]
+    assert main([*args, "--alpha", "1e30", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "training diverged in epoch 1" in err
