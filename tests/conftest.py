@@ -14,6 +14,24 @@ import pytest
 _ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _ROOT]
 
+# gensim is the reference these modules compare with; it comes with the test extra, which also
+# compiles skipgram again. The quick path (`pip install pytest hypothesis` next to an installed
+# skipgram) runs everything else, and the header of the run names what it left out.
+GENSIM_MODULES = ["test_evaluation.py", "test_keyedvectors.py", "test_word2vec_format.py"]
+try:
+    import gensim  # noqa: F401
+except ImportError:
+    collect_ignore = GENSIM_MODULES
+
+
+def pytest_report_header(config):
+    if "collect_ignore" in globals():
+        return (
+            f"gensim is not installed: {', '.join(GENSIM_MODULES)} not collected "
+            '(pip install ".[test]" installs it)'
+        )
+    return None
+
 
 def run_python(code: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run `code` in a fresh interpreter, so that a crash fails the test instead of pytest.

@@ -155,6 +155,7 @@ def test_a_checksummed_model_file_with_huge_parameters_is_refused(tmp_path, forg
 
 
 def test_distributed_training_applies_the_same_bounds_before_touching_the_cluster():
+    pytest.importorskip("distributed")  # the dask extra
     from skipgram import distributed
 
     with pytest.raises(ValueError, match=r"^negative must be an integer in \[0, 1,000\]"):
