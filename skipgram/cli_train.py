@@ -53,7 +53,13 @@ def add_arguments(train: argparse.ArgumentParser) -> None:
         ("--seed", int, d.seed, "random seed"),
         ("--batch-words", int, d.batch_words, "tokens per job handed to a worker thread"),
     ):
-        train.add_argument(flag, type=kind, default=default, help=f"{text} (default: %(default)s)")
+        train.add_argument(
+            flag,
+            type=kind,
+            default=default,
+            metavar="N" if kind is int else "X",
+            help=f"{text} (default: %(default)s)",
+        )
     train.add_argument(
         "--objective",
         choices=tuple(DEFAULT_ALPHA),
@@ -63,15 +69,24 @@ def add_arguments(train: argparse.ArgumentParser) -> None:
     )
     alphas = ", ".join(f"{rate} for {name}" for name, rate in DEFAULT_ALPHA.items())
     train.add_argument(
-        "--alpha", type=float, default=None, help=f"initial learning rate (default: {alphas})"
+        "--alpha",
+        type=float,
+        default=None,
+        metavar="X",
+        help=f"initial learning rate (default: {alphas})",
     )
     train.add_argument(
-        "--workers", type=int, default=0, help="training threads (default: one per CPU core)"
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="training threads (default: one per CPU core)",
     )
     train.add_argument(
         "--max-vocab-size",
         type=int,
         default=None,
+        metavar="N",
         help="bound on distinct words while counting, the rarest pruned (default: no bound)",
     )
     train.add_argument(
@@ -96,7 +111,10 @@ def add_arguments(train: argparse.ArgumentParser) -> None:
         "(default: off, on with --plot)",
     )
     loss.add_argument(
-        "--no-compute-loss", dest="compute_loss", action="store_false", help=argparse.SUPPRESS
+        "--no-compute-loss",
+        dest="compute_loss",
+        action="store_false",
+        help="do not tally the loss, even with --plot",
     )
     train.add_argument("--checkpoint", metavar="PATH", help="save the model here after every epoch")
     train.add_argument(

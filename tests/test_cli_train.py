@@ -278,6 +278,8 @@ def test_plot_draws_an_image_and_computes_the_loss(tmp_path, make_planted, capsy
     assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert f"plotted loss and words/s per epoch to {image}" in capsys.readouterr().out
     assert len(SkipGram.load(tmp_path / "m").loss_history) == 2  # --plot turned the loss on
+    assert main(["--quiet", *args, "--plot", str(image), "--no-compute-loss"]) == 0
+    assert SkipGram.load(tmp_path / "m").loss_history == []  # a words/s plot only
 
 
 # ---- the corpus from standard input -----------------------------------------------------------
