@@ -107,7 +107,7 @@ def add_arguments(train: argparse.ArgumentParser) -> None:
         dest="compute_loss",
         action="store_true",
         default=None,
-        help="tally the loss of every epoch; training is about 15%% slower "
+        help="tally the loss of every epoch; training is about 18%% slower "
         "(default: off, on with --plot)",
     )
     loss.add_argument(
@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(format_table(recorder.records))
         if not compute_loss:
-            print("(loss not computed: --compute-loss computes it, about 15% slower)")
+            print("(loss not computed: --compute-loss computes it, about 18% slower)")
     if args.plot is not None:
         plot_epochs(recorder.records, args.plot)
         print(f"plotted loss and words/s per epoch to {args.plot}")
