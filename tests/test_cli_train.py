@@ -91,9 +91,10 @@ def test_ctrl_c_before_training_saves_nothing_and_exits_130(tmp_path):
         stdin=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    child.stdin.write("a b c\n" * 100)
+    # Far more than a pipe buffers (64 KiB): the write returns once the child has read most of
+    # it, so it is past its imports and inside the corpus pass, waiting for more.
+    child.stdin.write("a b c\n" * 200_000)
     child.stdin.flush()
-    time.sleep(2.0)  # imports done; waiting for more input
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=60)
     assert child.returncode == 130
