@@ -42,8 +42,8 @@ def cluster_client():
 @pytest.fixture
 def client(cluster_client):
     """The module's 2-worker cluster, with both workers up (a test that kills one leaves its
-    nanny restarting it)."""
-    cluster_client.wait_for_workers(2, timeout=60)
+    nanny restarting it). The wait is generous: on a loaded machine a restart took over 60 s."""
+    cluster_client.wait_for_workers(2, timeout=300)
     return cluster_client
 
 
