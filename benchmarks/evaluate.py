@@ -295,9 +295,13 @@ def evaluate(
     vectors: np.ndarray,
     analogies: str | Path,
     pairs: str | Path,
+    simlex: str | Path | None = None,
 ) -> dict[str, dict[str, object]]:
-    """Run both benchmarks and return a JSON-ready summary."""
-    return {
+    """Run the benchmarks and return a JSON-ready summary (SimLex-999 when `simlex` is given)."""
+    summary = {
         "analogy": evaluate_analogies(words, vectors, analogies).to_dict(),
         "ws353": evaluate_word_pairs(words, vectors, pairs).to_dict(),
     }
+    if simlex is not None:
+        summary["simlex"] = evaluate_word_pairs(words, vectors, simlex).to_dict()
+    return summary

@@ -39,6 +39,9 @@ def build_parser(description: str, modes: tuple[str, ...]) -> argparse.ArgumentP
     p.add_argument("--analogies", type=Path, default=CORPORA / "questions-words.txt")
     p.add_argument("--pairs", type=Path, default=CORPORA / "wordsim353.tsv")
     p.add_argument(
+        "--simlex", type=Path, default=CORPORA / "simlex999.txt", help="SimLex-999 word pairs"
+    )
+    p.add_argument(
         "--mode", choices=modes, default=modes[0], help="how the corpus is fed to the trainer"
     )
     p.add_argument("--vector-size", type=int, default=100)
@@ -93,7 +96,7 @@ def parse_args(
             parser.error(f"--{flag.replace('_', '-')} must be at least 1")
     if args.negative < 0 or not 0 <= args.sample < 1 or not 0 < args.min_alpha <= args.alpha:
         parser.error("need --negative >= 0, 0 <= --sample < 1 and 0 < --min-alpha <= --alpha")
-    for flag in ("corpus", "analogies", "pairs"):
+    for flag in ("corpus", "analogies", "pairs", "simlex"):
         path = getattr(args, flag)
         if not path.is_file():
             parser.error(f"--{flag} {path}: no such file")
@@ -154,7 +157,7 @@ def run_benchmark(
         from evaluate import evaluate
 
         with stopwatch(times, "eval_s"):
-            record.update(evaluate(words, vectors, args.analogies, args.pairs))
+            record.update(evaluate(words, vectors, args.analogies, args.pairs, args.simlex))
         record["eval_s"] = times["eval_s"]
         record["peak_rss_with_eval_mb"] = peak_rss_mb()
     sys.stdout.flush()

@@ -20,7 +20,14 @@ MODES = ("linesentence",)
 
 def main() -> None:
     parser = harness.build_parser(__doc__.splitlines()[0], MODES)
+    parser.add_argument(
+        "--shuffle",
+        choices=("default", "on", "off"),
+        default="default",
+        help="per-epoch shuffle of the sentence order (default: skipgram's default)",
+    )
     args = harness.parse_args(parser)
+    shuffle = {} if args.shuffle == "default" else {"shuffle": args.shuffle == "on"}
 
     import skipgram
     from skipgram import LineSentence, SkipGram
@@ -39,6 +46,7 @@ def main() -> None:
             workers=args.workers,
             seed=args.seed,
             objective=args.objective,
+            **shuffle,
         )
         with harness.stopwatch(times, "vocab_s"):
             model.build_vocab(LineSentence(str(args.corpus)))

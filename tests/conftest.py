@@ -1,5 +1,6 @@
 """Shared fixtures. Tests import the *installed* package: the kernel exists only compiled."""
 
+import signal
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,69 @@ def run_python(code: str, *args: str, timeout: float = 120) -> subprocess.Comple
             timeout=timeout,
             cwd=folder,
         )
+
+
+def _default_sigint() -> None:
+    # A background job of a non-interactive shell starts with SIGINT ignored, and a Python
+    # started so never raises KeyboardInterrupt: give the child the default handler back.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+class PythonProcess:
+    """A child interpreter running `code` that reports progress on stdout, one line at a time,
+    for tests that interrupt or kill it (SIGINT, SIGKILL, SIGSTOP) at a chosen moment. It
+    starts in `cwd` (never the repository) with SIGINT's default handler; leaving the `with`
+    block kills it if it still runs."""
+
+    def __init__(self, code: str, *args: str, cwd: str | Path) -> None:
+        self.lines: list[list[str]] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
+            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=_default_sigint,
+        )  # fmt: skip
+
+    def __enter__(self) -> "PythonProcess":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+    def read_line(self) -> list[str]:
+        """The next line of stdout, split (and kept in `lines`)."""
+        line = self.process.stdout.readline()
+        assert line, f"the child ended early: {self.process.stderr.read()}"
+        self.lines.append(line.split())
+        return self.lines[-1]
+
+    def read_until(self, *words: str) -> list[str]:
+        """Read lines until one starts with `words`; return it."""
+        while self.read_line()[: len(words)] != list(words):
+            pass
+        return self.lines[-1]
+
+    def send(self, signum: int) -> None:
+        self.process.send_signal(signum)
+
+    def finish(self, timeout: float = 60) -> tuple[int, str]:
+        """Wait for the end; keep the rest of stdout in `lines`; return (exit status, stderr)."""
+        out, err = self.process.communicate(timeout=timeout)
+        self.lines += [line.split() for line in out.splitlines()]
+        return self.process.returncode, err
+
+    def kill(self) -> None:
+        """SIGKILL (no cleanup code can run in the child) and wait for it to die."""
+        self.send(signal.SIGKILL)
+        status, err = self.finish()
+        assert status == -signal.SIGKILL, err
+
+
+@pytest.fixture
+def python_process():
+    """`PythonProcess`: a child interpreter a test can interrupt or kill."""
+    return PythonProcess
 
 
 @pytest.fixture

@@ -83,6 +83,7 @@ CRASHERS = [  # parameters that crashed training, and the parameter now named
 ]
 
 
+@pytest.mark.slow
 def test_the_crashing_parameters_are_refused_cleanly(python_child):
     # One child for all of them: a crash there fails this test instead of killing pytest.
     child = python_child(
@@ -103,6 +104,7 @@ def test_the_crashing_parameters_are_refused_cleanly(python_child):
         assert line.startswith(f"{named} must be an integer in [")
 
 
+@pytest.mark.slow
 def test_the_kernel_sizes_its_buffers_in_64_bits(python_child):
     # Directly, below Parameters' bounds: 2 * window * negative = 2**41 ids does not fit a C int.
     # The buffer is either refused (MemoryError) or really that large; never one slot.

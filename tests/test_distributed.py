@@ -24,6 +24,8 @@ from skipgram.distributed import DistributedTrainingError, train  # noqa: E402
 from skipgram.distributed import tasks as worker_tasks  # noqa: E402
 from skipgram.distributed.messages import RowValues, Share, Snapshot  # noqa: E402
 
+pytestmark = pytest.mark.slow  # every test here runs a Dask cluster
+
 SMALL = {"vector_size": 16, "window": 3, "min_count": 1, "sample": 0, "seed": 3}
 
 

@@ -12,8 +12,6 @@ import pickle
 import random
 import signal
 import stat
-import subprocess
-import sys
 import textwrap
 import time
 import tracemalloc
@@ -428,48 +426,36 @@ KILLED_SAVER = textwrap.dedent(
 )
 
 
-def kill_while_saving(path: Path, pause_fraction: float, seed: int) -> list[list[str]]:
+def kill_while_saving(python_process, path: Path, pause_fraction: float, seed: int) -> list:
     """Run KILLED_SAVER until it saved `path` once and is saving it again, SIGKILL it then, and
     return its output lines. With a pause fraction, the kill comes once that fraction of the
     data is written; otherwise at a seeded moment within the save (hashing, writing, fsync or
     renaming)."""
-    child = subprocess.Popen(
-        [sys.executable, "-c", KILLED_SAVER, str(path), str(pause_fraction)],
-        cwd=path.parent,  # not the repository: the child must import the installed package
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    wanted = ["paused"] if pause_fraction else ["saving", "2"]
-    try:
-        lines = [child.stdout.readline().split()]
-        while lines[-1][: len(wanted)] != wanted:
-            assert lines[-1], f"the saver stopped early: {child.stderr.read()}"
-            assert lines[-1][:2] != ["saved", "2"], "save_arrays no longer writes via os.fdopen"
-            lines.append(child.stdout.readline().split())
-        if not pause_fraction:
-            save_seconds = float(lines[-2][2])  # how long generation 1 took
+    with python_process(KILLED_SAVER, path, pause_fraction, cwd=path.parent) as child:
+        if pause_fraction:
+            while child.read_line()[:1] != ["paused"]:
+                assert child.lines[-1][:2] != ["saved", "2"], "save_arrays no longer uses os.fdopen"
+        else:
+            child.read_until("saving", "2")
+            save_seconds = float(child.lines[-2][2])  # how long generation 1 took
             time.sleep(random.Random(seed).uniform(0.0, 0.9) * save_seconds)
-        child.send_signal(signal.SIGKILL)  # no cleanup code can run
-        lines += [line.split() for line in child.communicate(timeout=60)[0].splitlines()]
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.communicate()
-    assert child.returncode == -signal.SIGKILL
-    return lines
+        child.kill()
+    return child.lines
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 @pytest.mark.parametrize(
     ("pause_fraction", "seed"),
     [(0.0, 1), (0.0, 2), (0.1, 0), (0.7, 0)],
     ids=["random-moment-1", "random-moment-2", "10%-written", "70%-written"],
 )
-def test_process_killed_mid_save_leaves_the_previous_file_loadable(tmp_path, pause_fraction, seed):
+def test_process_killed_mid_save_leaves_the_previous_file_loadable(
+    tmp_path, python_process, pause_fraction, seed
+):
     path = tmp_path / "big.sg"
     save_arrays(path, KIND, {"big": np.zeros(4, dtype=np.float32)}, {"generation": 0})
-    lines = kill_while_saving(path, pause_fraction, seed)
+    lines = kill_while_saving(python_process, path, pause_fraction, seed)
     assert lines[-1][0] in ("saving", "paused"), "the child was killed between two saves"
     being_saved = int([line for line in lines if line[0] == "saving"][-1][1])
     arrays, metadata = load_arrays(path, KIND)  # verifies every digest

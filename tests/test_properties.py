@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # hypothesis runs in child interpreters
+
 CHILD = Path(__file__).with_name("hostile_child.py")
 
 

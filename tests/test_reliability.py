@@ -16,8 +16,6 @@ import json
 import pickle
 import random
 import signal
-import subprocess
-import sys
 import textwrap
 import time
 import tracemalloc
@@ -428,16 +426,16 @@ def answers_a_query(loaded: object) -> None:
         vectors.most_similar(vectors.index_to_key[0], topn=3)
 
 
-FUZZ_SECONDS = 15.0
-FUZZ_MAX_FILES = 6000
+FUZZ_FILES = 2000  # a fixed count, not a time budget: every run checks the same files
 
 
+@pytest.mark.slow
 def test_fuzzing_thousands_of_mutated_files_never_crashes_a_loader(files, tmp_path, capsys):
     fuzzer = Fuzzer(files, tmp_path, seed=2024)
     counts: Counter[str] = Counter()
     failures: dict[tuple[str, str, str], str] = {}
     start = time.perf_counter()
-    while counts["files"] < FUZZ_MAX_FILES and time.perf_counter() - start < FUZZ_SECONDS:
+    while counts["files"] < FUZZ_FILES:
         kind = fuzzer.rng.choice(["model", "vectors"])
         path = tmp_path / f"fuzzed-{kind}.sg"
         strategy = fuzzer.rng.choices(["bytes", "header", "container"], weights=[6, 2, 2])[0]
@@ -478,7 +476,6 @@ def test_fuzzing_thousands_of_mutated_files_never_crashes_a_loader(files, tmp_pa
             f"{counts['loaded']} loaded, in {seconds:.1f} s"
         )
     assert failures == {}
-    assert counts["files"] >= 1000, "too few files fuzzed to mean anything"
     assert counts["files: bytes"] > 0 and counts["files: header"] > 0
     assert counts["files: container"] > 0
 
@@ -509,51 +506,35 @@ def _temporary_files(directory: Path, target: Path) -> list[Path]:
     return [p for p in directory.iterdir() if p.name.startswith(f".{target.name}.")]
 
 
-def _kill_saver_mid_save(path: Path, moment: float | None) -> tuple[int, str]:
+def _kill_saver_mid_save(python_process, path: Path, moment: float | None) -> tuple[int, str]:
     """Start KILLED_MODEL_SAVER, let it save once, then SIGKILL it during a later save: at
     `moment` (a fraction of the first save's duration) into it, or with `moment=None` while its
     temporary file is partly written. Returns (the generation it was saving, how)."""
-    child = subprocess.Popen(
-        [sys.executable, "-c", KILLED_MODEL_SAVER, str(path)],
-        cwd=path.parent,  # not the repository: the child imports the installed package
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: list[list[str]] = []
-    try:
-        while not (lines and lines[-1][:2] == ["saving", "2"]):
-            lines.append(child.stdout.readline().split())
-            assert lines[-1], f"the saver stopped: {child.stderr.read()}"
-        first_save = float(lines[-2][2])
+    with python_process(KILLED_MODEL_SAVER, path, cwd=path.parent) as child:
+        child.read_until("saving", "2")
+        first_save = float(child.lines[-2][2])
         if moment is None:
             how = _kill_while_partly_written(child, path, deadline=time.monotonic() + 20)
         else:
             time.sleep(moment * first_save)
-            child.send_signal(signal.SIGKILL)  # no cleanup code can run
-            how = f"{moment:.0%} of a save's time into it"
-        lines += [line.split() for line in child.communicate(timeout=60)[0].splitlines()]
-    finally:
-        if child.poll() is None:
             child.kill()
-            child.communicate()
-    assert child.returncode == -signal.SIGKILL
+            how = f"{moment:.0%} of a save's time into it"
     # The last save begun: the kill may have come after the save we waited for.
-    return int([line for line in lines if line[0] == "saving"][-1][1]), how
+    return int([line for line in child.lines if line[0] == "saving"][-1][1]), how
 
 
-def _kill_while_partly_written(child: subprocess.Popen, path: Path, deadline: float) -> str:
+def _kill_while_partly_written(child, path: Path, deadline: float) -> str:
     """SIGKILL `child` at a moment when its temporary file is partly written: stopped first
     (SIGSTOP), so the file seen is still partial when the kill lands."""
     full_size = path.stat().st_size
     while time.monotonic() < deadline:
         if _partial_size(path, full_size) is not None:
-            child.send_signal(signal.SIGSTOP)
+            child.send(signal.SIGSTOP)
             size = _partial_size(path, full_size)  # the child can no longer move on
             if size is not None:
-                child.send_signal(signal.SIGKILL)
+                child.kill()
                 return f"temporary file {size / full_size:.0%} written"
-            child.send_signal(signal.SIGCONT)  # the save finished meanwhile: try the next one
+            child.send(signal.SIGCONT)  # the save finished meanwhile: try the next one
         time.sleep(0.0005)
     pytest.fail("never saw a partly written temporary file")
 
@@ -569,11 +550,14 @@ def _partial_size(path: Path, full_size: int) -> int | None:
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs SIGKILL and SIGSTOP")
 @pytest.mark.parametrize("moment", [None, 0.3, 0.8], ids=["mid-write", "30%", "80%"])
-def test_a_model_save_killed_midway_leaves_the_previous_model_loadable(tmp_path, moment):
+def test_a_model_save_killed_midway_leaves_the_previous_model_loadable(
+    tmp_path, python_process, moment
+):
     path = tmp_path / "model.sg"
-    being_saved, how = _kill_saver_mid_save(path, moment)
+    being_saved, how = _kill_saver_mid_save(python_process, path, moment)
     model = SkipGram.load(path)  # verifies every digest
     generation = int(model.wv.vectors[0, 0])
     if moment is None:  # killed while the temporary file was incomplete: no trace of it

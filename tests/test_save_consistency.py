@@ -143,6 +143,7 @@ def test_a_directory_that_gains_a_file_is_a_new_corpus(tmp_path):
     assert PathLineSentences(tmp_path).identity() != before
 
 
+@pytest.mark.slow
 def test_loading_a_fifo_is_refused_without_hanging(tmp_path, python_child):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)

@@ -57,6 +57,7 @@ def test_computing_the_loss_does_not_change_the_vectors(planted, objective):
     assert plain.loss_history == [] and len(tallied.loss_history) == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("objective", "groups"),
     # Enough groups that three epochs are still learning (a tiny corpus hits its floor at once,
@@ -182,6 +183,7 @@ def test_max_vocab_size_bounds_the_count_table_and_still_trains(make_planted):
     assert model.last_epoch.raw_words == sum(len(s) for s in corpus)
 
 
+@pytest.mark.slow
 def test_on_text_ordered_by_topic_the_loss_still_falls_every_epoch():
     # The bundled demo corpus runs through books in order. Read in that order, the online loss
     # rises in the last epochs (a high learning rate lets the model follow the current topic,
