@@ -90,11 +90,11 @@ def add_arguments(train: argparse.ArgumentParser) -> None:
         help="bound on distinct words while counting, the rarest pruned (default: no bound)",
     )
     train.add_argument(
-        "--no-shuffle",
-        dest="shuffle",
-        action="store_false",
-        help="keep the corpus order every epoch, as gensim does "
-        "(default: a new seeded order per epoch)",
+        "--shuffle",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="visit the sentences in a new seeded order every epoch; for text sorted by topic "
+        "or alphabetically (default: corpus order every epoch, as gensim)",
     )
     train.add_argument(
         "--shared-negatives",

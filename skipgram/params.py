@@ -75,7 +75,7 @@ class Parameters:
         workers: training threads; 0 means one per CPU core.
         seed: random seed of the initial vectors, windows, subsampling and noise.
         batch_words: tokens per job handed to a worker thread.
-        shuffle: visit the sentences in a new seeded order every epoch.
+        shuffle: visit the sentences in a new seeded order every epoch (False: corpus order).
         shared_negatives: "ns" only: one set of noise words per window, shared by its context
             words (HogBatch).
     """
@@ -94,10 +94,10 @@ class Parameters:
     workers: int = 0  # 0: one per CPU core
     seed: int = 1
     batch_words: int = DEFAULT_BATCH_WORDS
-    # Visit the sentences in a new random order every epoch. On text ordered by topic (books,
-    # a sorted dictionary) this keeps the loss falling to the last epoch and scored as well or
-    # better (docs/benchmarks.md); False keeps the corpus order, as gensim and word2vec.c do.
-    shuffle: bool = True
+    # Off by default, as in gensim and word2vec.c: on text in its natural order, a new random
+    # sentence order every epoch cost up to 0.035 SimLex-999 against gensim, while it helped
+    # only on text in topic blocks (benchmarks/defaults_quality.py, docs/benchmarks.md).
+    shuffle: bool = False
     # Negative sampling only, opt-in: one set of `negative` noise words per window, shared by
     # all its context words (HogBatch, Ji et al. 2016); see docs/benchmarks.md for its cost.
     shared_negatives: bool = False

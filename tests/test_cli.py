@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from skipgram.cli import main
 
@@ -77,6 +78,7 @@ def test_an_unknown_word_is_one_line_and_status_2(tmp_path, make_planted, capsys
     assert "nosuchword" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_python_dash_m_demo_trains_on_the_bundled_corpus(tmp_path):
     # Run outside the repository, whose uncompiled source tree would shadow the installed package.
     result = subprocess.run(
@@ -159,6 +161,7 @@ def test_commands_accept_a_saved_vectors_file(tmp_path, make_planted, capsys):
     assert len(capsys.readouterr().out.strip().splitlines()) == 2
 
 
+@pytest.mark.slow
 def test_issue_commands_via_python_dash_m(tmp_path, make_planted):
     """The acceptance commands of the command-line issue, as a user types them."""
     write_corpus(tmp_path / "small.txt", make_planted)
@@ -199,7 +202,7 @@ def test_train_help_shows_defaults_and_choices(capsys):
         "(default: 0.75)",  # --ns-exponent
         "tokens per job handed to a worker thread (default: 10000)",
         "(default: 0.025 for ns, 0.025 for hs, 0.05 for softmax)",
-        "--no-shuffle",
+        "--shuffle, --no-shuffle",
         "--compute-loss",
         "(default: one per CPU core)",
     ):
@@ -212,10 +215,10 @@ def test_train_flags_reach_the_model_parameters(tmp_path, make_planted):
     corpus = write_corpus(tmp_path / "small.txt", make_planted)
     out = tmp_path / "m"
     args = ["--quiet", "train", str(corpus), "--output", str(out), "--min-count", "1"]
-    flags = ["--no-shuffle", "--ns-exponent", "0.5", "--batch-words", "777", "--compute-loss"]
+    flags = ["--shuffle", "--ns-exponent", "0.5", "--batch-words", "777", "--compute-loss"]
     assert main([*args, "--epochs", "2", *flags]) == 0
     model = SkipGram.load(out)
-    assert model.params.shuffle is False
+    assert model.params.shuffle is True
     assert model.params.ns_exponent == 0.5 and model.params.batch_words == 777
     assert len(model.loss_history) == 2  # --compute-loss
 

@@ -59,6 +59,7 @@ def small_args(corpus, output, *more):
 # ---- Ctrl-C -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ctrl_c_saves_what_was_trained_says_so_in_one_line_and_exits_130(tmp_path, make_planted):
     corpus = write_corpus(tmp_path / "corpus.txt", make_planted)
     args = small_args(corpus, "m.model", "--epochs", "100000", "--min-count", "1")
@@ -83,6 +84,7 @@ def test_ctrl_c_saves_what_was_trained_says_so_in_one_line_and_exits_130(tmp_pat
     assert SkipGram.load(tmp_path / "m.ckpt").epochs_trained == saved.epochs_trained
 
 
+@pytest.mark.slow
 def test_ctrl_c_before_training_saves_nothing_and_exits_130(tmp_path):
     # The corpus comes from a pipe that stays open: the command is still reading it.
     child = start(
@@ -126,18 +128,21 @@ def refused_at_once(tmp_path, *options):
     return err.strip()
 
 
+@pytest.mark.slow
 def test_a_missing_output_folder_is_reported_before_the_corpus_is_read(tmp_path):
     err = refused_at_once(tmp_path, "--output", "no/such/folder/m.model")
     assert err.startswith("skipgram train: error: --output no/such/folder/m.model: the folder ")
     assert "does not exist" in err and "mkdir -p" in err and ".tmp" not in err
 
 
+@pytest.mark.slow
 def test_an_output_that_is_a_directory_is_reported_before_the_corpus_is_read(tmp_path):
     (tmp_path / "models").mkdir()
     err = refused_at_once(tmp_path, "--output", "models")
     assert "--output models is a directory; give a file name" in err
 
 
+@pytest.mark.slow
 def test_a_missing_checkpoint_or_plot_folder_is_reported_before_the_corpus_is_read(tmp_path):
     err = refused_at_once(tmp_path, "--output", "m", "--checkpoint", "gone/c.model")
     assert "--checkpoint gone/c.model: the folder" in err and "does not exist" in err
@@ -145,6 +150,7 @@ def test_a_missing_checkpoint_or_plot_folder_is_reported_before_the_corpus_is_re
     assert "--plot gone/loss.png: the folder" in err
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write in any folder")
 def test_a_read_only_output_folder_is_reported_before_the_corpus_is_read(tmp_path):
     folder = tmp_path / "read-only"
@@ -157,6 +163,7 @@ def test_a_read_only_output_folder_is_reported_before_the_corpus_is_read(tmp_pat
     assert "cannot write in the folder" in err
 
 
+@pytest.mark.slow
 def test_plot_without_matplotlib_is_reported_before_the_corpus_is_read(tmp_path):
     # A matplotlib that cannot be imported, first on the path: as if it were not installed.
     (tmp_path / "stub" / "matplotlib").mkdir(parents=True)
@@ -214,6 +221,7 @@ def run_in_terminal(args, cwd, columns=100):
     return child.returncode, stdout, written.decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 def test_in_a_terminal_log_lines_are_written_above_the_bar_not_into_it(tmp_path, make_planted):
     corpus = write_corpus(tmp_path / "corpus.txt", make_planted, sentences=3000)
     status, _, terminal = run_in_terminal(
@@ -228,6 +236,7 @@ def test_in_a_terminal_log_lines_are_written_above_the_bar_not_into_it(tmp_path,
     assert all(line[:4].isdigit() and line[4] == "-" for line in log_lines), log_lines
 
 
+@pytest.mark.slow
 def test_off_a_terminal_there_is_no_bar_but_one_plain_line_per_epoch(tmp_path, make_planted):
     corpus = write_corpus(tmp_path / "corpus.txt", make_planted)
     result = run(small_args(corpus, "m", "--epochs", "4", "--min-count", "1"), tmp_path)
@@ -286,6 +295,7 @@ def test_plot_draws_an_image_and_computes_the_loss(tmp_path, make_planted, capsy
 # ---- the corpus from standard input -----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_train_dash_reads_the_corpus_from_standard_input(tmp_path, make_planted):
     corpus = write_corpus(tmp_path / "corpus.txt", make_planted)
     common = ["--epochs", "1", "--min-count", "1", "--workers", "1", "--quiet"]

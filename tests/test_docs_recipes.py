@@ -19,6 +19,7 @@ def python_block_after(page: Path, heading: str) -> str:
     return re.search(r"```python\n(.*?)```", section, re.S)[1]
 
 
+@pytest.mark.slow
 def test_the_pca_recipe_plots_the_chosen_words(tmp_path):
     pytest.importorskip("matplotlib")
     code = python_block_after(DOCS / "guide" / "evaluation.md", "## Plotting words in two")

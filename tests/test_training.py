@@ -184,23 +184,26 @@ def test_max_vocab_size_bounds_the_count_table_and_still_trains(make_planted):
 
 
 @pytest.mark.slow
-def test_on_text_ordered_by_topic_the_loss_still_falls_every_epoch():
-    # The bundled demo corpus runs through books in order. Read in that order, the online loss
-    # rises in the last epochs (a high learning rate lets the model follow the current topic,
-    # a decayed one no longer does); the default per-epoch shuffle keeps it falling.
+def test_on_text_ordered_by_topic_shuffle_keeps_the_loss_falling_every_epoch():
+    # The bundled demo corpus runs through books in order. Read in that order (the default),
+    # the online loss rises in the last epochs (a high learning rate lets the model follow the
+    # current topic, a decayed one no longer does); the opt-in per-epoch shuffle keeps it falling.
     demo = resources.files("skipgram") / "data" / "demo.txt.gz"
     corpus = list(itertools.islice(LineSentence(str(demo)), 4000))
-    shuffled = SkipGram(corpus, vector_size=50, epochs=5, workers=1).train(compute_loss=True)
+    shuffled = SkipGram(corpus, vector_size=50, epochs=5, workers=1, shuffle=True)
+    shuffled.train(compute_loss=True)
     history = shuffled.loss_history
     assert all(a > b for a, b in itertools.pairwise(history)), history
-    ordered = SkipGram(corpus, vector_size=50, epochs=5, workers=1, shuffle=False)
+    ordered = SkipGram(corpus, vector_size=50, epochs=5, workers=1)  # corpus order by default
     history = ordered.train(compute_loss=True).loss_history
     assert history[-1] > history[-2], history  # what the shuffle is for
 
 
-def test_shuffle_false_keeps_the_corpus_order_and_is_still_reproducible(planted):
-    first = SkipGram(planted, epochs=1, workers=1, shuffle=False, **SMALL).train()
-    second = SkipGram(planted, epochs=1, workers=1, shuffle=False, **SMALL).train()
-    shuffled = SkipGram(planted, epochs=1, workers=1, **SMALL).train()
-    np.testing.assert_array_equal(first.wv.vectors, second.wv.vectors)
+def test_the_default_keeps_the_corpus_order_and_shuffle_is_reproducible_too(planted):
+    first = SkipGram(planted, epochs=1, workers=1, **SMALL).train()
+    ordered = SkipGram(planted, epochs=1, workers=1, shuffle=False, **SMALL).train()
+    shuffled = SkipGram(planted, epochs=1, workers=1, shuffle=True, **SMALL).train()
+    again = SkipGram(planted, epochs=1, workers=1, shuffle=True, **SMALL).train()
+    np.testing.assert_array_equal(first.wv.vectors, ordered.wv.vectors)
+    np.testing.assert_array_equal(shuffled.wv.vectors, again.wv.vectors)
     assert not np.array_equal(first.wv.vectors, shuffled.wv.vectors)
