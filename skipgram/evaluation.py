@@ -10,17 +10,19 @@ Both follow gensim 4.4's definitions, so scores are comparable with published ge
 
 Deliberate differences from gensim: a malformed line raises `ValueError` naming the line (gensim
 logs and skips it); blank lines are allowed; pair files have their fields stripped of
-surrounding spaces and need finite scores. Results are returned as small frozen dataclasses
-instead of gensim's tuples and dicts.
+surrounding spaces and need finite scores. Results are small frozen dataclasses that also
+unpack and index as gensim's tuples: ``score, sections = ...`` and
+``pearson, spearman, oov_percent = ...`` work as they do with gensim.
 """
 
 from __future__ import annotations
 
+import codecs
 import math
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import smart_open
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
 _QUESTIONS_BYTES_PER_BATCH = 1 << 26  # similarity scores held at once while answering analogies
 
 
+Question = tuple[str, str, str, str]
+
+
 @dataclass(frozen=True)
 class SectionResult:
     """The questions of one ``: section`` of an analogy file.
@@ -38,29 +43,44 @@ class SectionResult:
     Attributes:
         name: the section name, as written after ``": "``.
         correct: questions answered correctly.
-        incorrect: questions answered wrongly.
+        incorrect: questions answered wrongly (with `dummy4unknown`, those with an unknown
+            word too).
         skipped: questions not asked because a word is outside the searched vocabulary.
+        correct_questions: the questions answered correctly, as (a, b, c, d) words
+            (upper-cased when the evaluation folds case, as in gensim).
+        incorrect_questions: the questions answered wrongly, likewise.
     """
 
     name: str
     correct: int
     incorrect: int
     skipped: int
+    correct_questions: tuple[Question, ...] = ()
+    incorrect_questions: tuple[Question, ...] = ()
 
     @property
     def accuracy(self) -> float:
         """correct / (correct + incorrect), or 0.0 if no question was asked (as gensim)."""
         return _accuracy(self.correct, self.incorrect)
 
+    def as_gensim(self) -> dict[str, Any]:
+        """gensim's form of a section: ``{"section": name, "correct": [(a, b, c, d), ...],
+        "incorrect": [...]}``."""
+        return {
+            "section": self.name,
+            "correct": list(self.correct_questions),
+            "incorrect": list(self.incorrect_questions),
+        }
+
 
 @dataclass(frozen=True)
 class AnalogyResult:
     """The outcome of `KeyedVectors.evaluate_word_analogies`.
 
-    gensim's ``score, sections = kv.evaluate_word_analogies(path)`` maps to it as: ``score`` is
-    `accuracy`; ``sections[i]`` for every ``i`` but the last is `sections[i]` (its ``correct``
-    and ``incorrect`` lists hold `correct` and `incorrect` questions); gensim's final "Total
-    accuracy" section holds the totals `correct` and `incorrect`. gensim only logs the share of
+    It unpacks and indexes as gensim's tuple: ``score, sections = result`` gives `accuracy`
+    and `gensim_sections()`, gensim's list of per-section dicts (``"section"``, ``"correct"``
+    and ``"incorrect"`` lists of (a, b, c, d) questions) ending with a ``"Total accuracy"``
+    section; ``result[0]`` and ``result[1]`` are the same two. gensim only logs the share of
     skipped questions, which here is `skipped` / `questions`.
 
     Attributes:
@@ -68,7 +88,7 @@ class AnalogyResult:
         correct: questions answered correctly.
         incorrect: questions answered wrongly.
         skipped: questions with a word outside the searched vocabulary, not asked.
-        sections: the per-section counts, in file order.
+        sections: the per-section results, in file order.
     """
 
     accuracy: float
@@ -82,14 +102,50 @@ class AnalogyResult:
         """Every question in the file: correct + incorrect + skipped."""
         return self.correct + self.incorrect + self.skipped
 
+    def gensim_sections(self) -> list[dict[str, Any]]:
+        """The sections as gensim returns them: a dict per section, then the totals as a last
+        ``"Total accuracy"`` section."""
+        total = {
+            "section": "Total accuracy",
+            "correct": [q for section in self.sections for q in section.correct_questions],
+            "incorrect": [q for section in self.sections for q in section.incorrect_questions],
+        }
+        return [section.as_gensim() for section in self.sections] + [total]
+
+    def _as_tuple(self) -> tuple[float, list[dict[str, Any]]]:
+        return self.accuracy, self.gensim_sections()
+
+    def __iter__(self):
+        return iter(self._as_tuple())
+
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._as_tuple()[index]
+
+    def __len__(self) -> int:
+        return 2
+
+
+class Correlation(NamedTuple):
+    """A correlation and its two-sided p-value; indexes like scipy's results (``[0]``,
+    ``[1]``) and has their attribute names."""
+
+    statistic: float
+    pvalue: float
+
+    @property
+    def correlation(self) -> float:
+        """scipy's older name of `statistic`."""
+        return self.statistic
+
 
 @dataclass(frozen=True)
 class PairsResult:
     """The outcome of `KeyedVectors.evaluate_word_pairs`.
 
-    gensim's ``pearson, spearman, oov = kv.evaluate_word_pairs(path)`` maps to it as:
-    ``pearson == (pearson, pearson_pvalue)``, ``spearman == (spearman, spearman_pvalue)`` and
-    ``oov == 100 * oov_ratio`` (gensim gives a percentage).
+    It unpacks and indexes as gensim's tuple: ``pearson, spearman, oov_percent = result``
+    gives ``(pearson, pearson_pvalue)`` and ``(spearman, spearman_pvalue)`` as `Correlation`
+    pairs (with scipy's ``.statistic`` and ``.pvalue``), and ``100 * oov_ratio``; so
+    ``result[0][0]`` is the Pearson correlation, as in gensim.
 
     Attributes:
         pearson: Pearson correlation of the file's scores with the cosine similarities.
@@ -97,7 +153,8 @@ class PairsResult:
         spearman: Spearman rank correlation of the same.
         spearman_pvalue: its two-sided p-value.
         pairs: every pair in the file, scored or not.
-        oov: pairs skipped, not scored, because a word is outside the searched vocabulary.
+        oov: pairs with a word outside the searched vocabulary: skipped, or with
+            `dummy4unknown` scored as similarity 0.
         oov_ratio: oov / pairs, a fraction in [0, 1].
     """
 
@@ -111,8 +168,24 @@ class PairsResult:
 
     @property
     def scored(self) -> int:
-        """Pairs whose similarity entered the correlations: pairs - oov."""
+        """Pairs whose cosine similarity entered the correlations: pairs - oov."""
         return self.pairs - self.oov
+
+    def _as_tuple(self) -> tuple[Correlation, Correlation, float]:
+        return (
+            Correlation(self.pearson, self.pearson_pvalue),
+            Correlation(self.spearman, self.spearman_pvalue),
+            100.0 * self.oov_ratio,
+        )
+
+    def __iter__(self):
+        return iter(self._as_tuple())
+
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._as_tuple()[index]
+
+    def __len__(self) -> int:
+        return 3
 
 
 def evaluate_word_analogies(
@@ -120,6 +193,7 @@ def evaluate_word_analogies(
     path: str | os.PathLike[str],
     restrict_vocab: int | None = 300000,
     case_insensitive: bool = True,
+    dummy4unknown: bool = False,
 ) -> AnalogyResult:
     """Answer the analogy questions of a questions-words file with 3CosAdd.
 
@@ -134,6 +208,8 @@ def evaluate_word_analogies(
         path: the questions file: ``": section name"`` lines, then lines of four words.
         restrict_vocab: how many of the first words are searched and known; None for all.
         case_insensitive: compare words by their upper-case form.
+        dummy4unknown: count a question with an unknown word as answered wrongly instead
+            of skipping it (gensim's option).
 
     Returns:
         Accuracy and counts, in total and per section.
@@ -145,11 +221,12 @@ def evaluate_word_analogies(
     fold = str.upper if case_insensitive else str
     names: list[str] = []
     asked: list[tuple[int, int, int, int, int]] = []  # section, rows of a, b, c, d
-    skipped: list[int] = []
+    asked_words: list[Question] = []
+    unknown: list[list[Question]] = []  # per section, the questions with an unknown word
     for line_number, line in _lines(path):
         if line.startswith(": "):
             names.append(line[2:].strip())
-            skipped.append(0)
+            unknown.append([])
             continue
         words = line.split()
         if not words:
@@ -163,27 +240,44 @@ def evaluate_word_analogies(
             raise ValueError(
                 f"{path}, line {line_number}: a question before the first ': section' header"
             )
-        rows = [known.get(fold(word)) for word in words]
+        folded = tuple(fold(word) for word in words)
+        rows = [known.get(word) for word in folded]
         if None in rows:
-            skipped[-1] += 1
+            unknown[-1].append(folded)  # type: ignore[arg-type]
         else:
-            asked.append((len(names) - 1, *rows))
-    if not asked and not any(skipped):
+            asked.append((len(names) - 1, *rows))  # type: ignore[arg-type]
+            asked_words.append(folded)  # type: ignore[arg-type]
+    if not asked and not any(unknown):
         raise ValueError(f"{path} holds no analogy questions")
     questions = np.array(asked, dtype=np.int64).reshape(-1, 5)
     correct = _answer(wv, questions[:, 1:], canonical)
-    right = np.bincount(questions[:, 0], weights=correct, minlength=len(names)).astype(int)
-    total = np.bincount(questions[:, 0], minlength=len(names))
+    right: list[list[Question]] = [[] for _ in names]
+    wrong: list[list[Question]] = [[] for _ in names]
+    for section, words, is_right in zip(
+        questions[:, 0].tolist(), asked_words, correct.tolist(), strict=True
+    ):
+        (right if is_right else wrong)[section].append(words)
+    if dummy4unknown:  # as gensim: after the section's answered questions
+        for section, questions_with_unknown in enumerate(unknown):
+            wrong[section] += questions_with_unknown
     sections = tuple(
-        SectionResult(name, int(right[i]), int(total[i] - right[i]), skipped[i])
+        SectionResult(
+            name,
+            correct=len(right[i]),
+            incorrect=len(wrong[i]),
+            skipped=0 if dummy4unknown else len(unknown[i]),
+            correct_questions=tuple(right[i]),
+            incorrect_questions=tuple(wrong[i]),
+        )
         for i, name in enumerate(names)
     )
-    answered_right = int(correct.sum())
+    answered_right = sum(section.correct for section in sections)
+    answered_wrong = sum(section.incorrect for section in sections)
     return AnalogyResult(
-        accuracy=_accuracy(answered_right, len(asked) - answered_right),
+        accuracy=_accuracy(answered_right, answered_wrong),
         correct=answered_right,
-        incorrect=len(asked) - answered_right,
-        skipped=sum(skipped),
+        incorrect=answered_wrong,
+        skipped=sum(section.skipped for section in sections),
         sections=sections,
     )
 
@@ -220,6 +314,8 @@ def evaluate_word_pairs(
     delimiter: str = "\t",
     restrict_vocab: int | None = 300000,
     case_insensitive: bool = True,
+    encoding: str = "utf-8",
+    dummy4unknown: bool = False,
 ) -> PairsResult:
     """Correlate cosine similarities with human similarity scores (WordSim-353 style).
 
@@ -230,9 +326,13 @@ def evaluate_word_pairs(
         delimiter: the field separator.
         restrict_vocab: how many of the first words are known; None for all.
         case_insensitive: compare words by their upper-case form.
+        encoding: the file's encoding.
+        dummy4unknown: score a pair with an unknown word as similarity 0 instead of skipping
+            it (gensim's option).
 
     Returns:
-        Pearson and Spearman correlations with p-values; the numbers of pairs and of skipped pairs.
+        Pearson and Spearman correlations with p-values; the numbers of pairs and of unknown
+        pairs.
 
     Raises:
         ValueError: the file is malformed (the message names the line), or fewer than two
@@ -245,7 +345,7 @@ def evaluate_word_pairs(
     gold: list[float] = []
     model: list[float] = []
     oov = 0
-    for line_number, line in _lines(path):
+    for line_number, line in _lines(path, encoding):
         if line.startswith("#") or not line.strip():
             continue
         fields = line.rstrip("\r\n").split(delimiter)
@@ -265,9 +365,13 @@ def evaluate_word_pairs(
         first, second = (known.get(fold(word.strip())) for word in fields[:2])
         if first is None or second is None:
             oov += 1
+            if dummy4unknown:
+                gold.append(score)
+                model.append(0.0)
             continue
         gold.append(score)
         model.append(float(np.dot(wv.unit_vectors[first], wv.unit_vectors[second])))
+    pairs = len(gold) if dummy4unknown else len(gold) + oov
     if len(gold) < 2:
         raise ValueError(
             f"{path}: {len(gold)} pairs with both words in the vocabulary ({oov} had unknown "
@@ -280,9 +384,9 @@ def evaluate_word_pairs(
         pearson_pvalue=float(pearson.pvalue),
         spearman=float(spearman.statistic),
         spearman_pvalue=float(spearman.pvalue),
-        pairs=len(gold) + oov,
+        pairs=pairs,
         oov=oov,
-        oov_ratio=oov / (len(gold) + oov),
+        oov_ratio=oov / pairs,
     )
 
 
@@ -308,15 +412,16 @@ def _known_words(
     return known, canonical
 
 
-def _lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str]]:
-    """(1-based line number, line) of a UTF-8 file (.gz, .bz2 ... decompressed)."""
+def _lines(path: str | os.PathLike[str], encoding: str = "utf-8") -> Iterator[tuple[int, str]]:
+    """(1-based line number, line) of a text file (.gz, .bz2 ... decompressed)."""
+    codec = codecs.lookup(encoding).name  # an unknown encoding fails before the file is opened
     with smart_open.open(os.fspath(path), "rb") as stream:
         for line_number, raw in enumerate(stream, start=1):
             try:
-                yield line_number, raw.decode("utf-8")
+                yield line_number, raw.decode(encoding)
             except UnicodeDecodeError as error:
                 raise ValueError(
-                    f"{path}, line {line_number}: not valid UTF-8 ({error.reason})"
+                    f"{path}, line {line_number}: not valid {codec.upper()} ({error.reason})"
                 ) from None
 
 

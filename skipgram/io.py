@@ -44,7 +44,7 @@ _PREAMBLE = len(MAGIC) + 8 + 32
 _MAX_HEADER = 1 << 24  # 16 MiB of JSON is far more than any real header needs
 _MAX_INT_DIGITS = 300  # header integers stay convertible to float (see _float_sized_int)
 # Only plain numeric dtypes: an object dtype would need pickle to load.
-ALLOWED_DTYPES = frozenset({"<f4", "<f8", "<i4", "<i8", "<u1", "<u4", "|u1"})
+ALLOWED_DTYPES = frozenset({"<f2", "<f4", "<f8", "<i4", "<i8", "<u1", "<u4", "|u1"})
 
 
 class ModelFormatError(ValueError):

@@ -189,7 +189,9 @@ def test_restrict_vocab_must_be_a_positive_int(planted, restrict_vocab):
 @pytest.mark.parametrize("restrict_vocab", [300000, 200])
 @pytest.mark.parametrize("case_insensitive", [True, False], ids=["folded", "exact"])
 def test_word_pairs_agree_with_gensim(planted, restrict_vocab, case_insensitive):
-    ours = planted.evaluate_word_pairs(PAIRS, "\t", restrict_vocab, case_insensitive)
+    ours = planted.evaluate_word_pairs(
+        PAIRS, "\t", restrict_vocab=restrict_vocab, case_insensitive=case_insensitive
+    )
     pearson, spearman, oov_percent = to_gensim(planted).evaluate_word_pairs(
         str(PAIRS), restrict_vocab=restrict_vocab, case_insensitive=case_insensitive
     )

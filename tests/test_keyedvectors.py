@@ -123,9 +123,16 @@ def test_constructor_rejects_a_matrix_of_the_wrong_shape():
         KeyedVectors(["a", "b"], np.zeros(2, np.float32))
 
 
-def test_constructor_rejects_non_float32_vectors():
+def test_constructor_rejects_vectors_that_are_not_floats():
     with pytest.raises(TypeError, match="float32"):
-        KeyedVectors(["a"], np.zeros((1, 4), np.float64))
+        KeyedVectors(["a"], np.zeros((1, 4), np.int32))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float64])
+def test_constructor_keeps_float16_and_float64_vectors(dtype):
+    kv = KeyedVectors(["a", "b"], np.arange(8, dtype=dtype).reshape(2, 4))
+    assert kv["b"].dtype == dtype
+    assert kv.most_similar("a", topn=1)[0][0] == "b"
 
 
 def test_constructor_rejects_duplicate_keys():
@@ -254,8 +261,14 @@ def test_topn_larger_than_the_vocabulary_returns_all_other_words(kv):
     assert sorted(word for word, _ in result) == sorted(set(WORDS) - {"apple"})
 
 
-@pytest.mark.parametrize("topn", [0, -1, -100, 2.5, True, "3"])
-def test_topn_must_be_a_positive_integer(kv, topn):
+@pytest.mark.parametrize("topn", [0, -1, -100, np.uint8(0)])
+def test_topn_below_one_returns_nothing_as_in_gensim(kv, topn):
+    assert kv.most_similar("king", topn=topn) == []
+    assert kv.most_similar_cosmul("king", topn=topn) == []
+
+
+@pytest.mark.parametrize("topn", [2.5, True, False, "3"])
+def test_topn_must_be_an_integer(kv, topn):
     with pytest.raises(ValueError, match="topn"):
         kv.most_similar("king", topn=topn)
 
@@ -493,8 +506,8 @@ def test_most_similar_cosmul_restrict_vocab_and_topn(random_kv):
     assert random_kv.most_similar_cosmul("w3", topn=None, restrict_vocab=10).shape == (10,)
 
 
-@pytest.mark.parametrize("topn", [0, -1, 2.5, True])
-def test_most_similar_cosmul_topn_must_be_a_positive_integer(kv, topn):
+@pytest.mark.parametrize("topn", [2.5, True])
+def test_most_similar_cosmul_topn_must_be_an_integer(kv, topn):
     with pytest.raises(ValueError, match="topn"):
         kv.most_similar_cosmul("king", topn=topn)
 
@@ -523,16 +536,16 @@ def test_doesnt_match_finds_the_odd_one_out(kv):
     assert kv.doesnt_match(["king"]) == "king"
 
 
-def test_doesnt_match_names_every_unknown_word(kv):
-    with pytest.raises(KeyError, match="'nope' is not in the vocabulary"):
-        kv.doesnt_match(["king", "nope", "queen"])
-    with pytest.raises(KeyError, match="words 'nope', 'nada' are not in the vocabulary"):
-        kv.doesnt_match(["nope", "king", "nada", "nope"])
+def test_doesnt_match_ignores_unknown_words_with_a_warning_naming_them(kv):
+    with pytest.warns(UserWarning, match="ignoring 2 key.*'nope', 'nada'"):
+        assert kv.doesnt_match(["nope", "king", "queen", "nada", "apple"]) == "apple"
 
 
-def test_doesnt_match_refuses_an_empty_list_or_a_string(kv):
-    with pytest.raises(ValueError, match="at least one word"):
+def test_doesnt_match_refuses_no_known_word_or_a_string(kv):
+    with pytest.raises(ValueError, match="empty list"):
         kv.doesnt_match([])
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="none of the words"):
+        kv.doesnt_match(["nope"])
     with pytest.raises(TypeError, match="list of words"):
         kv.doesnt_match("king")
 
@@ -554,12 +567,19 @@ def test_n_similarity_agrees_with_gensim(random_kv):
 
 
 def test_n_similarity_errors(kv):
-    with pytest.raises(ValueError, match="at least one word in ws2"):
+    with pytest.raises(ValueError, match="at least one key in ws2"):
         kv.n_similarity(["king"], [])
-    with pytest.raises(KeyError, match="'nope' is not in the vocabulary"):
-        kv.n_similarity(["king"], ["nope"])
+    with pytest.raises(ZeroDivisionError):  # what gensim raises
+        kv.n_similarity([], ["king"])
     with pytest.raises(TypeError, match="ws1"):
         kv.n_similarity("king", ["queen"])
+
+
+def test_n_similarity_ignores_unknown_words_with_a_warning(kv):
+    with pytest.warns(UserWarning, match="n_similarity: ignoring 1 key.*'nope'"):
+        assert kv.n_similarity(["king", "nope"], ["queen"]) == kv.similarity("king", "queen")
+    with pytest.warns(UserWarning):
+        assert kv.n_similarity(["nope"], ["queen"]) == 0.0  # gensim's zero mean
 
 
 def test_n_similarity_with_a_zero_vector_is_zero(with_zero):

@@ -19,6 +19,7 @@ import pytest
 from gensim.models import KeyedVectors as GensimKeyedVectors
 
 import skipgram.word2vec_format
+import skipgram.word2vec_readers
 from skipgram import KeyedVectors, ModelFormatError
 
 WORDS = ["the", "naïve", "日本語", "🙂", "a\u00a0b", "NaN", "0", "</s>"]
@@ -93,7 +94,8 @@ def test_save_load_round_trip_is_bit_exact(tmp_path, kv, binary):
     loaded = KeyedVectors.load_word2vec_format(str(tmp_path / "v"), binary=binary)
     assert loaded.index_to_key == WORDS
     assert same_bits(loaded.vectors, kv.vectors)
-    assert loaded.counts is None  # the format has no counts
+    # The format has no counts: as in gensim, placeholders fall from V to 1 in file order.
+    assert loaded.counts.tolist() == list(range(len(WORDS), 0, -1))
 
 
 @pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
@@ -106,14 +108,16 @@ def test_nan_and_infinities_are_written_but_refused_on_load_by_word(tmp_path, bi
     else:
         assert b"\nx nan inf -inf\n" in data
     with pytest.raises(ModelFormatError, match=r"vector of 'x' \(vector #2\) holds NaN"):
-        KeyedVectors.load_word2vec_format(tmp_path / "v", binary)
+        KeyedVectors.load_word2vec_format(tmp_path / "v", binary=binary)
 
 
 @pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
 @pytest.mark.parametrize("shape", [(0, 4), (3, 0)], ids=["no words", "no dimensions"])
 def test_round_trip_of_empty_shapes(tmp_path, binary, shape):
     words = [f"w{i}" for i in range(shape[0])]
-    KeyedVectors(words, np.zeros(shape, np.float32)).save_word2vec_format(tmp_path / "v", binary)
+    KeyedVectors(words, np.zeros(shape, np.float32)).save_word2vec_format(
+        tmp_path / "v", binary=binary
+    )
     loaded = KeyedVectors.load_word2vec_format(tmp_path / "v", binary=binary)
     assert loaded.index_to_key == words
     assert loaded.vectors.shape == shape
@@ -397,7 +401,7 @@ def test_a_forged_header_in_a_compressed_file_allocates_only_what_arrives(tmp_pa
 @pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
 def test_a_compressed_file_grows_its_matrix_to_the_rows_that_arrive(tmp_path, binary, monkeypatch):
     # A first allocation of 2 rows makes the matrix double several times on the way to 50.
-    monkeypatch.setattr(skipgram.word2vec_format, "_INITIAL_MATRIX_BYTES", 2 * 4 * 8)
+    monkeypatch.setattr(skipgram.word2vec_readers, "_INITIAL_MATRIX_BYTES", 2 * 4 * 8)
     vectors = np.random.default_rng(5).standard_normal((50, 8)).astype(np.float32)
     words = [f"w{i}" for i in range(50)]
     KeyedVectors(words, vectors).save_word2vec_format(tmp_path / "v.gz", binary=binary)
