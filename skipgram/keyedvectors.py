@@ -11,9 +11,11 @@ once and cached until the vectors change.
 
 from __future__ import annotations
 
+import logging
 import os
 import warnings
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from numbers import Integral
 
 import numpy as np
@@ -32,6 +34,8 @@ from skipgram.vector_files import (
 from skipgram.vector_queries import Key, VectorQueries, is_key
 
 __all__ = ["KEYED_VECTORS_KIND", "KeyedVectors", "check_finite"]
+
+logger = logging.getLogger(__name__)
 
 
 class KeyedVectors(VectorQueries, VectorFiles):
@@ -52,14 +56,21 @@ class KeyedVectors(VectorQueries, VectorFiles):
 
     def __init__(
         self,
-        index_to_key: Sequence[str] | int,
+        index_to_key: Sequence[str] | int | None = None,
         vectors: np.ndarray | int | None = None,
         counts: Sequence[int] | np.ndarray | None = None,
         *,
+        vector_size: int | None = None,
         count: int = 0,
         dtype: npt.DTypeLike = np.float32,
         mapfile_path: str | None = None,  # gensim's, unused there too
     ) -> None:
+        if vector_size is not None:  # gensim's KeyedVectors(vector_size=100)
+            if index_to_key is not None:
+                raise TypeError("pass index_to_key and vectors, or vector_size, not both")
+            index_to_key = vector_size
+        if index_to_key is None:
+            raise TypeError("KeyedVectors needs index_to_key and vectors, or a vector_size")
         if isinstance(index_to_key, Integral) and not isinstance(index_to_key, bool):
             if isinstance(vectors, Integral):
                 count = int(vectors)  # gensim's second positional parameter
@@ -188,6 +199,19 @@ class KeyedVectors(VectorQueries, VectorFiles):
         self.fill_norms()
         if replace:
             self.unit_normalize_all()
+
+    @property
+    def next_index(self) -> int:
+        """gensim's slot for the next `add_vector`: here always len(self), as keys reserved
+        with `count` are room in the matrix, not empty slots."""
+        return len(self.index_to_key)
+
+    def add_lifecycle_event(self, event_name: str, log_level: int = logging.INFO, **event) -> None:
+        """gensim's record of what happened to the object (loaded, edited ...): kept in
+        `lifecycle_events` and logged, but not saved with the vectors."""
+        entry = {**event, "datetime": datetime.now().isoformat(), "event": event_name}
+        self.lifecycle_events = [*getattr(self, "lifecycle_events", []), entry]
+        logger.log(log_level, "%s lifecycle event %s", type(self).__name__, entry)
 
     # ---- keys ------------------------------------------------------------------------------
 

@@ -65,8 +65,14 @@ class VectorQueries:
             w2: the second key (or `key2`).
         """
         first, second = _pick(w1, key1, "w1", "key1"), _pick(w2, key2, "w2", "key2")
-        unit = self.unit_vectors
-        return float(np.dot(unit[self.get_index(first)], unit[self.get_index(second)]))
+        vectors = self.vectors
+        a = vectors[self.get_index(first)].astype(np.float64)
+        b = vectors[self.get_index(second)].astype(np.float64)
+        norms = float(np.linalg.norm(a)) * float(np.linalg.norm(b))
+        cosine = float(np.dot(a, b)) / norms if norms > 0 else 0.0
+        # Computed in float64 and rounded to the vectors' precision (float32 at least), so
+        # that a key is exactly as similar to itself as it can be: 1.0, distance 0.0.
+        return float(np.asarray(cosine).astype(np.promote_types(vectors.dtype, np.float32)))
 
     def distance(self, w1: Key, w2: Key) -> float:
         """Cosine distance of two keys: 1 - `similarity(w1, w2)`."""

@@ -405,12 +405,29 @@ class BinaryReader:
             )
 
 
+class WordDecodeError(ModelFormatError, UnicodeDecodeError):
+    """A word is not valid in the file's encoding. A `ModelFormatError` naming the file and
+    line or byte, and the `UnicodeDecodeError` that gensim raises, so code catching either
+    keeps working."""
+
+    def __init__(self, message: str, error: UnicodeDecodeError) -> None:
+        UnicodeDecodeError.__init__(
+            self, error.encoding, error.object, error.start, error.end, error.reason
+        )
+        self.message = message
+        self.found_kind = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def decode(word: bytes, encoding: str, unicode_errors: str, where: str) -> str:
     try:
         return word.decode(encoding, unicode_errors)
     except UnicodeDecodeError as error:
-        raise ModelFormatError(
+        raise WordDecodeError(
             f"{where}: word {word[:60]!r} is not valid {codecs.lookup(encoding).name} "
-            f"({error.reason}); pass "
-            "unicode_errors='replace' or 'ignore' to load it anyway, or the right encoding=..."
+            f"({error.reason}); pass unicode_errors='replace' or 'ignore' to load it anyway, "
+            "or the right encoding=...",
+            error,
         ) from None
