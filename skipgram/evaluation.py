@@ -221,12 +221,11 @@ def evaluate_word_analogies(
     fold = str.upper if case_insensitive else str
     names: list[str] = []
     asked: list[tuple[int, int, int, int, int]] = []  # section, rows of a, b, c, d
-    asked_words: list[Question] = []
-    unknown: list[list[Question]] = []  # per section, the questions with an unknown word
+    # Every question in file order: its section, words, and whether all its words are known.
+    read: list[tuple[int, Question, bool]] = []
     for line_number, line in _lines(path):
         if line.startswith(": "):
             names.append(line[2:].strip())
-            unknown.append([])
             continue
         words = line.split()
         if not words:
@@ -242,30 +241,29 @@ def evaluate_word_analogies(
             )
         folded = tuple(fold(word) for word in words)
         rows = [known.get(word) for word in folded]
-        if None in rows:
-            unknown[-1].append(folded)  # type: ignore[arg-type]
-        else:
+        read.append((len(names) - 1, folded, None not in rows))  # type: ignore[arg-type]
+        if None not in rows:
             asked.append((len(names) - 1, *rows))  # type: ignore[arg-type]
-            asked_words.append(folded)  # type: ignore[arg-type]
-    if not asked and not any(unknown):
+    if not read:
         raise ValueError(f"{path} holds no analogy questions")
     questions = np.array(asked, dtype=np.int64).reshape(-1, 5)
-    correct = _answer(wv, questions[:, 1:], canonical)
+    answers = iter(_answer(wv, questions[:, 1:], canonical).tolist())
     right: list[list[Question]] = [[] for _ in names]
     wrong: list[list[Question]] = [[] for _ in names]
-    for section, words, is_right in zip(
-        questions[:, 0].tolist(), asked_words, correct.tolist(), strict=True
-    ):
-        (right if is_right else wrong)[section].append(words)
-    if dummy4unknown:  # as gensim: after the section's answered questions
-        for section, questions_with_unknown in enumerate(unknown):
-            wrong[section] += questions_with_unknown
+    unknown = [0 for _ in names]
+    for section, words, asked_it in read:
+        if asked_it:
+            (right if next(answers) else wrong)[section].append(words)
+        elif dummy4unknown:  # as gensim: a wrong answer, in file order
+            wrong[section].append(words)
+        else:
+            unknown[section] += 1
     sections = tuple(
         SectionResult(
             name,
             correct=len(right[i]),
             incorrect=len(wrong[i]),
-            skipped=0 if dummy4unknown else len(unknown[i]),
+            skipped=unknown[i],
             correct_questions=tuple(right[i]),
             incorrect_questions=tuple(wrong[i]),
         )
