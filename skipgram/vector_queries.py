@@ -166,7 +166,8 @@ class VectorQueries:
                 as in gensim).
             topn: how many keys to return; 0 returns []; None returns the similarity to every
                 searched key as an array.
-            clip_start, clip_end: search only rows clip_start to clip_end - 1.
+            clip_start: search only rows from clip_start on.
+            clip_end: search only rows before clip_end (None: to the end).
             restrict_vocab: search only the first N (most frequent) keys; overrides clipping.
             indexer: an approximate-neighbour index with gensim's `most_similar(vector, topn)`
                 method (e.g. gensim's AnnoyIndexer), asked instead of the exact search.
