@@ -213,6 +213,29 @@ class KeyedVectors(VectorQueries, VectorFiles):
         self.lifecycle_events = [*getattr(self, "lifecycle_events", []), entry]
         logger.log(log_level, "%s lifecycle event %s", type(self).__name__, entry)
 
+    # gensim 3's names, which gensim 4 answers with an AttributeError saying what replaced
+    # them; so does skipgram.
+    @property
+    def index2word(self) -> list[str]:
+        raise AttributeError("index2word was replaced by index_to_key in gensim 4.0.0")
+
+    @property
+    def index2entity(self) -> list[str]:
+        raise AttributeError("index2entity was replaced by index_to_key in gensim 4.0.0")
+
+    @property
+    def vocab(self) -> dict:
+        raise AttributeError(
+            "the vocab attribute was removed in gensim 4.0.0: use key_to_index, index_to_key "
+            "and get_vecattr(key, 'count')"
+        )
+
+    @property
+    def vectors_norm(self) -> np.ndarray:
+        raise AttributeError(
+            "vectors_norm was removed in gensim 4.0.0: use get_normed_vectors() (or unit_vectors)"
+        )
+
     # ---- keys ------------------------------------------------------------------------------
 
     def __len__(self) -> int:
@@ -297,6 +320,18 @@ class KeyedVectors(VectorQueries, VectorFiles):
         if array.size and int(array.min()) < 0:
             raise ValueError("counts cannot be negative")
         return array.astype(np.int64)
+
+    @property
+    def expandos(self) -> dict[str, np.ndarray]:
+        """gensim's per-key attribute arrays: ``{"count": counts}``, or {} without counts."""
+        return {} if self.counts is None else {COUNT: self.counts}
+
+    def allocate_vecattrs(self, attrs: Sequence[str] | None = None, types=None) -> None:
+        """gensim's: make sure the attribute arrays exist, one value per key. The only
+        attribute is "count", whose array is created (zeros) if missing."""
+        for attr in attrs or []:
+            check_attribute(attr)
+            self._ensure_counts()
 
     def sort_by_descending_frequency(self) -> None:
         """Reorder the rows by descending count, as gensim (ties: the later row first)."""
@@ -533,3 +568,25 @@ class KeyedVectors(VectorQueries, VectorFiles):
         return evaluation.evaluate_word_pairs(
             self, pairs, delimiter, restrict_vocab, case_insensitive, encoding, dummy4unknown
         )
+
+    @staticmethod
+    def log_accuracy(section: dict) -> None:
+        """gensim's: log the accuracy of one of `evaluate_word_analogies`' gensim sections."""
+        correct, incorrect = len(section["correct"]), len(section["incorrect"])
+        if correct + incorrect > 0:
+            logger.info(
+                "%s: %.1f%% (%i/%i)",
+                section["section"],
+                100.0 * correct / (correct + incorrect),
+                correct,
+                correct + incorrect,
+            )
+
+    @staticmethod
+    def log_evaluate_word_pairs(pearson, spearman, oov: float, pairs: object) -> None:
+        """gensim's: log the correlations and oov percentage of `evaluate_word_pairs`."""
+        logger.info("Pearson correlation coefficient against %s: %.4f", pairs, pearson[0])
+        logger.info(
+            "Spearman rank-order correlation coefficient against %s: %.4f", pairs, spearman[0]
+        )
+        logger.info("Pairs with unknown words ratio: %.1f%%", oov)

@@ -555,3 +555,32 @@ def test_skipgram_0_1_positional_binary_gets_a_clear_error(tmp_path):
         our_vectors().save_word2vec_format(tmp_path / "v.bin", True)
     with pytest.raises(TypeError, match="binary=True"):
         KeyedVectors.load_word2vec_format(tmp_path / "v.bin", True)
+
+
+def test_gensim_3_names_raise_attribute_errors_as_in_gensim_4(both):
+    for name in ("index2word", "index2entity", "vocab", "vectors_norm"):
+        same(both, lambda kv, name=name: getattr(kv, name))
+
+
+def test_expandos_and_allocate_vecattrs(both):
+    def attributes(kv):
+        before = dict(kv.expandos)
+        kv.allocate_vecattrs(["count"], [int])
+        kv.set_vecattr("w4", "count", 9)
+        return before, kv.expandos["count"]
+
+    same(both, attributes)
+
+
+def test_log_helpers(both, tmp_path, caplog):
+    path = str(write(tmp_path / "pairs.tsv", PAIRS))
+
+    def log(kv):
+        pearson, spearman, oov = kv.evaluate_word_pairs(path)
+        caplog.clear()
+        with caplog.at_level("INFO"):
+            kv.log_evaluate_word_pairs(pearson, spearman, oov, path)
+            kv.log_accuracy({"section": "s", "correct": [1, 2], "incorrect": [3]})
+        return [record.getMessage() for record in caplog.records]
+
+    same(both, log)
