@@ -1,22 +1,26 @@
-"""The word2vec.c file formats, text and binary, read and written exactly as word2vec.c does.
+"""The word2vec.c file formats, text and binary, read and written exactly as word2vec.c does;
+GloVe's (text without header) and word2vec.c's vocabulary files too.
 
 Both start with an ASCII header line ``"V d\\n"`` (V vectors of d dimensions). Then, per word:
 
 - text: ``word f1 f2 ... fd\\n``, each float written as the shortest decimal that reads back as
-  the same float32, so a save and load round trip is bit-exact;
+  the same value (float32, or the matrix's own float type), so a save and load round trip is
+  bit-exact;
 - binary: ``word``, one space, d little-endian float32 (4·d bytes), ``\\n``. Readers must also
   accept records without the final newline (gensim writes none) and so skip newlines before
   each word, as word2vec.c and gensim do.
+
+GloVe's files are the text format without the header line. A vocabulary file (word2vec.c's
+``-save-vocab``, gensim's `fvocab`) holds one ``word count`` line per word.
 
 Words are UTF-8 and may not be empty or contain ASCII whitespace, which separates them from
 the numbers (other Unicode spaces are fine: readers split on ASCII whitespace only). Paths
 ending in a compression extension known to smart_open (.gz, .bz2, ...) are compressed and
 decompressed on the fly; local files are written atomically.
 
-Loading trusts nothing in the file: the header is checked against the file size before the
-matrix is allocated (and where the size is unknown, as for compressed streams, the matrix only
-grows as rows actually arrive), and every malformed record raises `ModelFormatError` naming
-the file and the line (text) or byte offset (binary).
+Loading trusts nothing in the file (see `skipgram.word2vec_readers`): memory is bounded by what
+the file really holds, and every malformed record raises `ModelFormatError` naming the file and
+the line (text) or byte offset (binary).
 """
 
 from __future__ import annotations

@@ -316,6 +316,13 @@ class BinaryReader:
         self, wanted: int, declared: int, preallocate: bool, encoding: str, unicode_errors: str
     ) -> tuple[list[str], np.ndarray]:
         table = Rows(self.name, self.columns, wanted, preallocate, self.dtype)
+        # A float16 overflow (inf) is refused after reading, with the word named.
+        with np.errstate(over="ignore"):
+            return self._rows(table, wanted, declared, encoding, unicode_errors)
+
+    def _rows(
+        self, table: Rows, wanted: int, declared: int, encoding: str, unicode_errors: str
+    ) -> tuple[list[str], np.ndarray]:
         vector_bytes = 4 * self.columns
         for row in range(wanted):
             self._skip_newlines()
@@ -334,8 +341,7 @@ class BinaryReader:
                     "a text word2vec file; pass binary=False"
                 )
             table.add_word(decode(word, encoding, unicode_errors, where), word, where)
-            with np.errstate(over="ignore"):  # a float16 overflow is refused after the loop
-                table.room_for(row + 1)[row] = np.frombuffer(vector, dtype="<f4")
+            table.room_for(row + 1)[row] = np.frombuffer(vector, dtype="<f4")
             self.position += vector_bytes
         return table.result()
 
