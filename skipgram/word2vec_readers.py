@@ -172,8 +172,8 @@ class TextReader:
             )
         if HEADER.fullmatch(line):
             raise ModelFormatError(
-                f"{where}: {line.strip()[:60]!r} is a word2vec header 'V d' (number of vectors, "
-                "dimension): the file has a header, so do not pass no_header=True"
+                f"{where}: {line.strip()[:60].decode()!r} is a word2vec header 'V d' (number of "
+                "vectors, dimension): the file has a header, so do not pass no_header=True"
             )
         columns = len(line.rstrip().partition(b" ")[2].split())
         if columns == 0:
@@ -244,8 +244,6 @@ class TextReader:
         hint = " (a word containing spaces?)" if found > self.columns else ""
         if line == self.first_line:
             hint += _BINARY_HINT
-        elif line == 3 and self.first_line == 2 and found == self.columns + 1:
-            hint += _HEADER_HINT  # the "header" was GloVe's first vector, with d = 1
         raise ModelFormatError(
             f"{self._where(line)}: expected {self.columns} numbers after the word, found {found}"
             + hint
