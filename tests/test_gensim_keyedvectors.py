@@ -18,6 +18,9 @@ from gensim.test.utils import datapath
 
 from skipgram import KeyedVectors
 
+# gensim's own most_similar_cosmul calls its deprecated init_sims.
+pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated `init_sims`")
+
 DIMENSION = 8
 # Upper-case twins after the words: case-insensitive evaluations fold onto the first spelling.
 WORDS = [f"w{i}" for i in range(50)] + ["king", "King", "queen", "Queen", "man", "woman"]
