@@ -587,3 +587,27 @@ def test_log_helpers(both, tmp_path, caplog):
         return [record.getMessage() for record in caplog.records]
 
     same(both, log)
+
+
+def test_unit_normalize_all_init_sims_and_word_vec(both):
+    def normalise(kv):
+        with pytest.warns(DeprecationWarning):
+            kv.init_sims()
+        with pytest.warns(DeprecationWarning):
+            before = kv.word_vec("w3", norm=True)
+        kv.unit_normalize_all()
+        kv.fill_norms(force=True)
+        return before, kv.vectors, kv.norms
+
+    same(both, normalise)
+
+
+def test_resize_vectors_after_appending_keys_directly(both):
+    def resize(kv):
+        for word in ("new1", "new2"):
+            kv.key_to_index[word] = len(kv.index_to_key)
+            kv.index_to_key.append(word)
+        kv.resize_vectors(seed=7)
+        return kv.vectors, kv["new2"], kv.get_index("new1")
+
+    same(both, resize, atol=0)
