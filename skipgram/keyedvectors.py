@@ -47,8 +47,10 @@ class KeyedVectors(VectorQueries, VectorFiles):
       len(index_to_key) x vector_size float32 (or float16, float64) matrix, used as is, not
       copied (the trainer updates it in place and calls `invalidate_norms()` afterwards);
       `counts` is the optional corpus count of each word.
-    - ``KeyedVectors(vector_size, count=0, dtype=np.float32)``, gensim's form: empty, to be
-      filled with `add_vector` / `add_vectors`. `count` reserves room for that many vectors.
+    - ``KeyedVectors(vector_size, count=0, dtype=np.float32)`` (or ``vector_size=`` by name),
+      gensim's form: empty, to be filled with `add_vector` / `add_vectors`. `count` reserves
+      room for that many vectors (gensim creates that many empty slots instead); `dtype` is
+      float32, float16 or float64.
 
     A key is a word (str). As in gensim, an int is read as a row number wherever a key is
     expected, so ``wv[0]`` is the vector of ``wv.index_to_key[0]``.
