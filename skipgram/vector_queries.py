@@ -14,7 +14,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Sequence
 from numbers import Integral
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -146,6 +146,40 @@ class VectorQueries:
 
     # ---- nearest neighbours ----------------------------------------------------------------
 
+    @overload
+    def most_similar(
+        self,
+        positive: Queries = ...,
+        negative: Queries = ...,
+        topn: int = ...,
+        clip_start: int = ...,
+        clip_end: int | None = ...,
+        restrict_vocab: int | None = ...,
+        indexer: Any = ...,
+    ) -> Neighbours: ...
+    @overload
+    def most_similar(
+        self,
+        positive: Queries,
+        negative: Queries,
+        topn: None,
+        clip_start: int = ...,
+        clip_end: int | None = ...,
+        restrict_vocab: int | None = ...,
+        indexer: Any = ...,
+    ) -> np.ndarray: ...
+    @overload
+    def most_similar(
+        self,
+        positive: Queries = ...,
+        negative: Queries = ...,
+        *,
+        topn: None,
+        clip_start: int = ...,
+        clip_end: int | None = ...,
+        restrict_vocab: int | None = ...,
+        indexer: Any = ...,
+    ) -> np.ndarray: ...
     def most_similar(
         self,
         positive: Queries = None,
@@ -194,18 +228,42 @@ class VectorQueries:
         # One BLAS matrix-vector product over the (cached) unit vectors.
         return self._top(self.unit_vectors[start:end] @ query, topn, excluded, start)
 
+    @overload
+    def similar_by_key(
+        self, key: Key, topn: int = ..., restrict_vocab: int | None = ...
+    ) -> Neighbours: ...
+    @overload
+    def similar_by_key(
+        self, key: Key, topn: None, restrict_vocab: int | None = ...
+    ) -> np.ndarray: ...
     def similar_by_key(
         self, key: Key, topn: int | None = 10, restrict_vocab: int | None = None
     ) -> Neighbours | np.ndarray:
         """The `topn` keys closest to `key` (see `most_similar`)."""
         return self.most_similar(positive=[key], topn=topn, restrict_vocab=restrict_vocab)
 
+    @overload
+    def similar_by_word(
+        self, word: Key, topn: int = ..., restrict_vocab: int | None = ...
+    ) -> Neighbours: ...
+    @overload
+    def similar_by_word(
+        self, word: Key, topn: None, restrict_vocab: int | None = ...
+    ) -> np.ndarray: ...
     def similar_by_word(
         self, word: Key, topn: int | None = 10, restrict_vocab: int | None = None
     ) -> Neighbours | np.ndarray:
         """Alias of `similar_by_key`."""
         return self.similar_by_key(word, topn, restrict_vocab)
 
+    @overload
+    def similar_by_vector(
+        self, vector: np.ndarray, topn: int = ..., restrict_vocab: int | None = ...
+    ) -> Neighbours: ...
+    @overload
+    def similar_by_vector(
+        self, vector: np.ndarray, topn: None, restrict_vocab: int | None = ...
+    ) -> np.ndarray: ...
     def similar_by_vector(
         self, vector: np.ndarray, topn: int | None = 10, restrict_vocab: int | None = None
     ) -> Neighbours | np.ndarray:
@@ -214,6 +272,27 @@ class VectorQueries:
             positive=[np.asarray(vector)], topn=topn, restrict_vocab=restrict_vocab
         )
 
+    @overload
+    def most_similar_cosmul(
+        self,
+        positive: Queries = ...,
+        negative: Queries = ...,
+        topn: int = ...,
+        restrict_vocab: int | None = ...,
+    ) -> Neighbours: ...
+    @overload
+    def most_similar_cosmul(
+        self, positive: Queries, negative: Queries, topn: None, restrict_vocab: int | None = ...
+    ) -> np.ndarray: ...
+    @overload
+    def most_similar_cosmul(
+        self,
+        positive: Queries = ...,
+        negative: Queries = ...,
+        *,
+        topn: None,
+        restrict_vocab: int | None = ...,
+    ) -> np.ndarray: ...
     def most_similar_cosmul(
         self,
         positive: Queries = None,
