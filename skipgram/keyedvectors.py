@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from skipgram import evaluation, word2vec_format
+from skipgram._warnings import warn_at_caller
 from skipgram.evaluation import AnalogyResult, PairsResult
 from skipgram.unknown_keys import UnknownKeyError
 from skipgram.vector_files import (
@@ -55,6 +56,10 @@ class KeyedVectors(VectorQueries, VectorFiles):
     A key is a word (str). As in gensim, an int is read as a row number wherever a key is
     expected, so ``wv[0]`` is the vector of ``wv.index_to_key[0]``.
     """
+
+    # Set by the trainer while its vectors are still the random initial ones (a message to warn
+    # with on every similarity query); None for every other KeyedVectors.
+    _query_warning: str | None = None
 
     def __init__(
         self,
@@ -178,6 +183,8 @@ class KeyedVectors(VectorQueries, VectorFiles):
     @property
     def unit_vectors(self) -> np.ndarray:
         """The vectors scaled to unit length (zero vectors stay zero), cached, read-only."""
+        if self._query_warning is not None:  # every similarity query passes here
+            warn_at_caller(self._query_warning)
         self.fill_norms()
         return self._unit_vectors  # type: ignore[return-value]
 

@@ -28,6 +28,13 @@ from skipgram.vocab import Vocabulary
 logger = logging.getLogger(__name__)
 
 MODEL_KIND = "skipgram_model"
+# What a query on a model whose vectors are still the initial random ones warns (gensim's
+# constructor trains; this one only builds the vocabulary, so the mistake is easy to make).
+UNTRAINED_WARNING = (
+    "this model has not been trained: its vectors are still random, so this answer means "
+    "nothing. SkipGram(corpus) only builds the vocabulary; call model.train() first "
+    "(e.g. model = SkipGram(corpus).train())"
+)
 Corpus = Iterable[Sequence[str]]
 
 
@@ -116,6 +123,7 @@ class SkipGram:
         p = self.params
         vectors = initial_vectors(len(self.vocab), p.vector_size, np.random.default_rng(p.seed))
         self.wv = KeyedVectors(self.vocab.words, vectors, self.vocab.counts)
+        self.wv._query_warning = UNTRAINED_WARNING  # until train() starts updating them
         self.output_vectors = np.zeros((self._output_rows(), p.vector_size), dtype=np.float32)
         self.epochs_trained = 0
         self.loss_history = []
@@ -149,9 +157,11 @@ class SkipGram:
         # A generator seeded by the seed and the old size: reproducible, unlike the first rows.
         rng = np.random.default_rng([p.seed, len(old)])
         new_rows = initial_vectors(len(added), p.vector_size, rng)
+        untrained = self.wv._query_warning
         self.wv = KeyedVectors(
             self.vocab.words, np.concatenate([self.wv.vectors, new_rows]), self.vocab.counts
         )
+        self.wv._query_warning = untrained  # new rows in a trained model: no warning
         # hs: the Huffman tree is rebuilt from the new counts, so inner-node rows keep their
         # trained values but may now sit at other places in the tree (gensim does the same).
         extra = self._output_rows() - len(self.output_vectors)
@@ -237,6 +247,7 @@ class SkipGram:
                 hooks.call(callbacks, "on_epoch_begin", self)
                 words_before = epoch * ids.total_words
                 bar.begin_epoch(epoch, words_before)
+                self._vectors_trained()
                 stats = run_epoch(
                     kernel,
                     workers,
@@ -254,6 +265,11 @@ class SkipGram:
             bar.close()
             self.wv.invalidate_norms()  # vectors changed, even if training was interrupted
         return self
+
+    def _vectors_trained(self) -> None:
+        """Called as training starts to update the vectors: queries no longer warn that they
+        are random (also after an interrupted first epoch, whose updates are kept)."""
+        self.wv._query_warning = None
 
     def _shuffle_seed(self) -> int | None:
         """A fresh sentence order per epoch, reproducible from the seed (see `shuffle`)."""
@@ -421,6 +437,8 @@ class SkipGram:
             model.wv = KeyedVectors._from_arrays(arrays, path)
             model.output_vectors = arrays["output_vectors"]
             model.epochs_trained = int(metadata["epochs_trained"])
+            if model.epochs_trained == 0:  # saved before any epoch: still the random vectors
+                model.wv._query_warning = UNTRAINED_WARNING
             model.loss_history = [
                 math.nan if x is None else float(x) for x in metadata["loss_history"]
             ]

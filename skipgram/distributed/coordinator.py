@@ -182,6 +182,7 @@ class Coordinator:
             for epoch in range(p.epochs):
                 hooks.call(self.options.callbacks, "on_epoch_begin", model)
                 bar.begin_epoch(epoch, epoch * epoch_words)
+                model._vectors_trained()
                 stats, started = EpochStats(), time.monotonic()
                 for plan in (plan for plan in plans if plan.epoch == epoch):
                     update = self._round(settings, plan, changes, stats, bar)
