@@ -15,14 +15,27 @@ import numpy as np
 from skipgram import callbacks as hooks
 from skipgram._inner import KernelModel, KernelWorker
 from skipgram.batching import CorpusIds
-from skipgram.corpus import check_sentences, corpus_identity, is_one_shot, same_corpus
+from skipgram.corpus import (
+    LineSentence,
+    check_sentences,
+    corpus_identity,
+    is_one_shot,
+    same_corpus,
+)
+from skipgram.gensim_names import Word2VecNames
 from skipgram.io import ModelFormatError, decode_words, encode_words, load_arrays, save_arrays
 from skipgram.keyedvectors import KeyedVectors, check_finite
 from skipgram.params import DEFAULT_ALPHA as DEFAULT_ALPHA  # re-exported: its old home
 from skipgram.params import Parameters as Parameters  # re-exported: its old home
-from skipgram.params import check_int
+from skipgram.params import check_float, check_int, check_schedule
 from skipgram.progress import ProgressBar
-from skipgram.training import EpochStats, LearningRate, run_epoch
+from skipgram.training import (
+    EpochStats,
+    ProgressLog,
+    call_schedule,
+    check_supplied_counts,
+    run_epoch,
+)
 from skipgram.vocab import Vocabulary
 
 logger = logging.getLogger(__name__)
@@ -42,7 +55,7 @@ class DivergenceError(FloatingPointError):
     """Training produced NaN or infinite values (usually: the learning rate is too large)."""
 
 
-class SkipGram:
+class SkipGram(Word2VecNames):
     """A skip-gram word2vec model.
 
     `SkipGram(corpus, **params)` builds the vocabulary from `corpus` (one streaming pass) and
@@ -75,12 +88,24 @@ class SkipGram:
         self.epochs_trained = 0
         self.loss_history: list[float] = []
         self.last_epoch: EpochStats | None = None
+        self.running_training_loss = 0.0  # loss sum of the latest train() call
+        self.train_count = 0  # completed train() calls (gensim's name)
+        self.total_train_time = 0.0  # seconds spent in epochs (gensim's name)
+        self.compute_loss = False
+        self.callbacks: list[Any] = []
         if sentences is not None:
             self.build_vocab(sentences)
 
     # ---- vocabulary ------------------------------------------------------------------------
 
-    def build_vocab(self, sentences: Corpus, update: bool = False) -> SkipGram:
+    def build_vocab(
+        self,
+        sentences: Corpus | None = None,
+        update: bool = False,
+        *,
+        corpus_iterable: Corpus | None = None,
+        corpus_file: str | os.PathLike[str] | None = None,
+    ) -> SkipGram:
         """Read the corpus once: count the words, keep those with `min_count` occurrences and
         initialise the vectors. The corpus is remembered for `train()`, and so is this pass, as
         compact word ids: training replays them instead of reading the text again.
@@ -89,7 +114,11 @@ class SkipGram:
         that are new and occur `min_count` times in it get new rows (initialised like the first
         ones; existing words keep their rows and vectors), known words' counts grow, and
         `sentences` becomes the corpus `train()` uses by default (`max_vocab_size` does not
-        prune this count: it bounds the first one). Returns the model."""
+        prune this count: it bounds the first one). Returns the model.
+
+        gensim's names for the corpus work too: `corpus_iterable=` (the same as `sentences`)
+        or `corpus_file=path`, read as `LineSentence(path)`."""
+        sentences = one_corpus(sentences, corpus_iterable, corpus_file)
         check_sentences(sentences)
         if update:
             return self._extend_vocab(sentences)
@@ -190,9 +219,18 @@ class SkipGram:
         corpus: Corpus | None = None,
         epochs: int | None = None,
         *,
-        compute_loss: bool = False,
+        corpus_iterable: Corpus | None = None,
+        corpus_file: str | os.PathLike[str] | None = None,
+        total_examples: int | None = None,
+        total_words: int | None = None,
+        start_alpha: float | None = None,
+        end_alpha: float | None = None,
+        word_count: int = 0,
+        queue_factor: int = 2,
+        report_delay: float | None = None,
+        compute_loss: bool | None = None,
+        callbacks: Iterable[Any] | Any | None = None,
         progress: bool | None = None,
-        callbacks: Iterable[Any] | Any = (),
         checkpoint: str | os.PathLike[str] | None = None,
     ) -> SkipGram:
         """Train for `epochs` passes over `corpus`. Returns the model.
@@ -201,65 +239,110 @@ class SkipGram:
         corpus is read before the first epoch). The learning rate falls linearly from `alpha`
         to `min_alpha` over this call's epochs; every call starts again from `alpha`.
 
+        gensim's `train()` keywords are accepted with gensim's meaning; none is needed, since
+        skipgram knows the corpus size (gensim requires `epochs` and one of the totals).
+
         Args:
             corpus: sentences to train on; default: the corpus the vocabulary was built from.
             epochs: passes over the corpus; default: the `epochs` parameter.
-            compute_loss: append the mean loss per (centre, context) pair of each epoch to
-                `loss_history` (float64 tallies per thread; the vectors are the same either way).
-            progress: show a progress bar (epoch, words/s, learning rate, loss, ETA); None shows
-                it when stderr is a terminal.
+            corpus_iterable: gensim's name for `corpus`.
+            corpus_file: a path read as `LineSentence(corpus_file)` (instead of `corpus`).
+            total_examples: sentences per epoch for the learning-rate decay (gensim's meaning;
+                it takes precedence over `total_words`). A count that differs from the
+                corpus's is used anyway, and logged as a warning after each epoch, as gensim
+                does. None or 0: the corpus's exact size.
+            total_words: raw words per epoch for the decay, likewise.
+            start_alpha: the learning rate at the start of this call instead of `alpha`.
+            end_alpha: the learning rate at the end of this call instead of `min_alpha`.
+            word_count: accepted and unused, as in gensim 4.4.
+            queue_factor: batches waiting per worker thread.
+            report_delay: log a progress line every that many seconds (INFO); None (the
+                default, unlike gensim's 1.0) logs only one line per epoch.
+            compute_loss: tally the loss: append the mean loss per (centre, context) pair of
+                each epoch to `loss_history` and keep their sum for
+                `get_latest_training_loss()` (float64 tallies per thread; the vectors are the
+                same either way). None: the constructor's `compute_loss`.
             callbacks: a list of objects with any of `on_train_begin`, `on_epoch_begin`,
                 `on_epoch_end`, `on_train_end`, each called with the model (see
-                `skipgram.callbacks`), or one such object.
+                `skipgram.callbacks`; gensim's `CallbackAny2Vec` subclasses work), or one such
+                object. None: the constructor's `callbacks`.
+            progress: show a progress bar (epoch, words/s, learning rate, loss, ETA); None shows
+                it when stderr is a terminal.
             checkpoint: save the model to this path after every epoch whose vectors are finite,
                 so a divergence or a crash never overwrites the last good state.
 
         Raises:
-            ValueError: `epochs` is out of its bound, the corpus is empty, or none of its
-                tokens is in the vocabulary.
+            ValueError: an argument is out of its bound (skipgram/params.py), the corpus is
+                empty, or none of its tokens is in the vocabulary.
+            TypeError: more than one of `corpus`, `corpus_iterable` and `corpus_file`.
             DivergenceError: the vectors hold NaN or infinite values after an epoch (the
                 learning rate is too high); checked after every epoch.
             KeyboardInterrupt: Ctrl-C; the worker threads stop within milliseconds and the model
                 stays usable (query it, save it, train again). Exceptions from callbacks
                 propagate the same way.
         """
-        if self.vocab is None or self.wv is None or self.output_vectors is None:
+        if self.vocab is None or self.output_vectors is None:
             raise RuntimeError(
                 "build the vocabulary first: SkipGram(corpus) or model.build_vocab(corpus)"
             )
-        epochs = self.params.epochs if epochs is None else epochs
+        p = self.params
+        epochs = p.epochs if epochs is None else epochs
         check_int("epochs", epochs)
-        callbacks = hooks.check_callbacks(callbacks)
+        for name, count in (("total_examples", total_examples), ("total_words", total_words)):
+            if count is not None:
+                check_int(name, count)
+        check_int("word_count", word_count)
+        check_int("queue_factor", queue_factor)
+        if report_delay is not None:
+            check_float("report_delay", report_delay)
+        start = p.alpha if start_alpha is None else start_alpha
+        end = p.min_alpha if end_alpha is None else end_alpha
+        check_schedule(start, end)
+        compute_loss = self.compute_loss if compute_loss is None else bool(compute_loss)
+        callbacks = hooks.check_callbacks(self.callbacks if callbacks is None else callbacks)
+        corpus = one_corpus(corpus, corpus_iterable, corpus_file)
         ids, remap = self._training_ids(corpus)
         if ids.total_words == 0:
             raise ValueError("the training corpus is empty: it yielded no words")
-        p = self.params
         kernel = self._kernel(compute_loss)
         workers = [
             KernelWorker(kernel, _worker_seed(p.seed, self.epochs_trained, i))
             for i in range(self._threads())
         ]
-        schedule = LearningRate(p.alpha, p.min_alpha, ids.total_words * epochs)
+        schedule, per_epoch = call_schedule(
+            start, end, epochs, ids.total_words, total_examples, total_words
+        )
         bar = ProgressBar(ids.total_words * epochs, epochs, progress, compute_loss)
+        log = ProgressLog(report_delay, epochs, ids.total_words)
+
+        def report(done: EpochStats, alpha: float) -> None:
+            bar.update(done, alpha)
+            log.update(done, alpha)
+
+        self.running_training_loss = 0.0
         try:
             hooks.call(callbacks, "on_train_begin", self)
             for epoch in range(epochs):
                 hooks.call(callbacks, "on_epoch_begin", self)
-                words_before = epoch * ids.total_words
-                bar.begin_epoch(epoch, words_before)
+                bar.begin_epoch(epoch, epoch * ids.total_words)
+                log.begin_epoch(epoch)
                 self._vectors_trained()
                 stats = run_epoch(
                     kernel,
                     workers,
                     ids.batches(remap, p.batch_words, self._shuffle_seed()),
                     schedule,
-                    words_done=words_before,
-                    report=bar.update,
+                    words_done=epoch * per_epoch,
+                    report=report,
+                    queue_factor=queue_factor,
                 )
-                bar.update(stats, schedule.at(words_before + stats.raw_words))
+                done = stats.sentences if schedule.unit == "sentences" else stats.raw_words
+                bar.update(stats, schedule.at(epoch * per_epoch + done))
                 self.wv.invalidate_norms()
+                check_supplied_counts(epoch, stats, total_examples, total_words)
                 self._finish_epoch(stats, epoch, epochs, compute_loss, checkpoint)
                 hooks.call(callbacks, "on_epoch_end", self)
+            self.train_count += 1
             hooks.call(callbacks, "on_train_end", self)
         finally:
             bar.close()
@@ -351,8 +434,10 @@ class SkipGram:
         self.last_epoch = stats
         self._check_finite(epoch, checkpoint if epoch > 0 else None)
         self.epochs_trained += 1
+        self.total_train_time += stats.seconds
         if compute_loss:
             self.loss_history.append(stats.mean_loss)
+            self.running_training_loss += stats.loss
         if checkpoint is not None:
             self.save(checkpoint)
         logger.info(
@@ -406,7 +491,9 @@ class SkipGram:
             "total_words": self.vocab.total_words,
             "total_sentences": self.vocab.total_sentences,
             "epochs_trained": self.epochs_trained,
-            "loss_history": [x if math.isfinite(x) else None for x in self.loss_history],
+            "loss_history": [_finite_or_none(x) for x in self.loss_history],
+            "running_training_loss": _finite_or_none(self.running_training_loss),
+            "train_count": self.train_count,
         }
         arrays = {
             **encode_words(self.vocab.words),
@@ -442,6 +529,12 @@ class SkipGram:
             model.loss_history = [
                 math.nan if x is None else float(x) for x in metadata["loss_history"]
             ]
+            # Absent from files of skipgram 0.1.
+            loss = metadata.get("running_training_loss", 0.0)
+            model.running_training_loss = math.nan if loss is None else float(loss)
+            model.train_count = int(metadata.get("train_count", 0))
+            if model.train_count < 0:
+                raise ValueError("train_count is negative")
         except (KeyError, TypeError, ValueError, OverflowError) as error:
             if isinstance(error, ModelFormatError):
                 raise
@@ -461,6 +554,11 @@ class SkipGram:
             f"SkipGram<{vocab}, vector_size={self.params.vector_size}, "
             f"objective={self.params.objective!r}, epochs_trained={self.epochs_trained}>"
         )
+
+
+def _finite_or_none(value: float) -> float | None:
+    """A float for JSON, which has no NaN or infinity (a diverged run's loss)."""
+    return value if math.isfinite(value) else None
 
 
 def _any_known(ids: np.ndarray, chunk: int = 1 << 22) -> bool:
@@ -533,3 +631,26 @@ def _worker_seed(seed: int, epochs_trained: int, worker: int) -> int:
     """Distinct, reproducible RNG streams per worker and per `train()` call (the kernel scrambles
     the value, so a simple combination is enough)."""
     return (seed * 1_000_003 + epochs_trained * 7919 + worker) % 2**64
+
+
+def one_corpus(
+    corpus: Corpus | None,
+    corpus_iterable: Corpus | None,
+    corpus_file: str | os.PathLike[str] | None,
+) -> Corpus | None:
+    """The corpus given to `build_vocab` or `train` under one of its three names (skipgram's,
+    and gensim's `corpus_iterable` and `corpus_file`, a LineSentence file); None if none."""
+    given = [c for c in (corpus, corpus_iterable, corpus_file) if c is not None]
+    if len(given) > 1:
+        raise TypeError(
+            "pass the corpus once: as the first argument, as corpus_iterable= or as "
+            "corpus_file=, not several of them"
+        )
+    if corpus_file is None:
+        return corpus if corpus is not None else corpus_iterable
+    if not isinstance(corpus_file, (str, os.PathLike)):
+        raise TypeError(
+            f"corpus_file must be the path of a text file with one sentence per line, got "
+            f"{type(corpus_file).__name__}; pass sentences as the first argument instead"
+        )
+    return LineSentence(corpus_file)

@@ -50,7 +50,21 @@ FLOAT_BOUNDS: dict[str, tuple[float, float]] = {
     "alpha": (0.0, _FLOAT32_MAX),  # alpha > 0; None takes DEFAULT_ALPHA of the objective
     "min_alpha": (0.0, _FLOAT32_MAX),  # and min_alpha <= alpha
 }
-_POSITIVE = frozenset({"alpha"})  # float parameters whose low bound is excluded
+_POSITIVE = frozenset({"alpha", "start_alpha"})  # float bounds whose low end is excluded
+
+# Bounds of the `train()` arguments that are not parameters (gensim's names). 0 for
+# total_examples / total_words means "not given", as in gensim.
+TRAIN_INT_BOUNDS: dict[str, tuple[int, int]] = {
+    "total_examples": (0, _INT64_MAX),
+    "total_words": (0, _INT64_MAX),
+    "word_count": (0, _INT64_MAX),
+    "queue_factor": (1, 1_000),  # batches waiting per worker thread
+}
+TRAIN_FLOAT_BOUNDS: dict[str, tuple[float, float]] = {
+    "start_alpha": FLOAT_BOUNDS["alpha"],
+    "end_alpha": FLOAT_BOUNDS["min_alpha"],  # and end_alpha <= start_alpha
+    "report_delay": (0.0, 1e9),  # seconds between progress log lines
+}
 
 
 @dataclass
@@ -128,26 +142,45 @@ class Parameters:
             not self.shared_negatives or self.objective == "ns",
             f"shared_negatives applies to objective='ns' only, got {self.objective!r}",
         )
-        for name, (low, high) in FLOAT_BOUNDS.items():
-            value = getattr(self, name)
-            positive = name in _POSITIVE  # the low end is excluded
-            _require(
-                _is_number(value) and (low < value if positive else low <= value) and value <= high,
-                f"{name} must be a finite number in {'(' if positive else '['}{low:g}, "
-                f"{high:g}], got {_shown(value)}",
-            )
+        for name, bound in FLOAT_BOUNDS.items():
+            check_float(name, getattr(self, name), bound)
         _require(
             self.min_alpha <= self.alpha,
             f"min_alpha must be in [0, alpha] = [0, {self.alpha:g}], got {self.min_alpha}",
         )
 
 
-def check_int(name: str, value: Any) -> None:
-    """ValueError unless `value` is an integer within the bound of parameter `name`."""
-    low, high = INT_BOUNDS[name]
+def check_int(name: str, value: Any, bound: tuple[int, int] | None = None) -> None:
+    """ValueError unless `value` is an integer within `bound`, by default the bound of
+    parameter `name` (INT_BOUNDS, or TRAIN_INT_BOUNDS for a `train()` argument)."""
+    low, high = bound or INT_BOUNDS.get(name) or TRAIN_INT_BOUNDS[name]
     _require(
         _is_int(value) and low <= value <= high,
         f"{name} must be an integer in [{low:,}, {high:,}], got {_shown(value)}",
+    )
+
+
+def check_float(name: str, value: Any, bound: tuple[float, float] | None = None) -> None:
+    """ValueError unless `value` is a finite number within `bound`, by default the bound of
+    `name` (FLOAT_BOUNDS or TRAIN_FLOAT_BOUNDS); the low end is excluded for the starting
+    learning rates."""
+    low, high = bound or FLOAT_BOUNDS.get(name) or TRAIN_FLOAT_BOUNDS[name]
+    positive = name in _POSITIVE
+    _require(
+        _is_number(value) and (low < value if positive else low <= value) and value <= high,
+        f"{name} must be a finite number in {'(' if positive else '['}{low:g}, "
+        f"{high:g}], got {_shown(value)}",
+    )
+
+
+def check_schedule(start_alpha: Any, end_alpha: Any) -> None:
+    """ValueError unless `train(start_alpha=..., end_alpha=...)` is a valid schedule: the
+    bounds of alpha and min_alpha, and end_alpha <= start_alpha."""
+    check_float("start_alpha", start_alpha)
+    check_float("end_alpha", end_alpha)
+    _require(
+        end_alpha <= start_alpha,
+        f"end_alpha must be in [0, start_alpha] = [0, {start_alpha:g}], got {end_alpha}",
     )
 
 

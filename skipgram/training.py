@@ -26,15 +26,22 @@ _POLL_SECONDS = 0.1
 
 @dataclass
 class LearningRate:
-    """Linear decay from `start` to `end` over `total_words` raw tokens (docs/math.md)."""
+    """Linear decay from `start` to `end` over `total_words` raw tokens (docs/math.md), or,
+    with `unit="sentences"`, over that many sentences (gensim's `total_examples`); past the
+    total it stays at `end`."""
 
     start: float
     end: float
     total_words: int
+    unit: str = "words"
 
     def at(self, words_done: int) -> float:
         progress = min(words_done / max(self.total_words, 1), 1.0)
         return self.start - (self.start - self.end) * progress
+
+    def amount(self, batch: Batch) -> int:
+        """How far `batch` moves the schedule, in its unit."""
+        return len(batch.sentence_ends) if self.unit == "sentences" else batch.raw_words
 
 
 @dataclass
@@ -46,12 +53,14 @@ class EpochStats:
     pairs: int = 0
     loss: float = 0.0
     seconds: float = 0.0
+    sentences: int = 0
 
     def add(self, other: EpochStats) -> None:
         self.raw_words += other.raw_words
         self.kept_words += other.kept_words
         self.pairs += other.pairs
         self.loss += other.loss
+        self.sentences += other.sentences
 
     @property
     def mean_loss(self) -> float:
@@ -61,6 +70,79 @@ class EpochStats:
     @property
     def words_per_second(self) -> float:
         return self.raw_words / self.seconds if self.seconds > 0 else 0.0
+
+
+def call_schedule(
+    start: float,
+    end: float,
+    epochs: int,
+    corpus_words: int,
+    total_examples: int | None,
+    total_words: int | None,
+) -> tuple[LearningRate, int]:
+    """The learning rate of one `train()` call and how far it moves per epoch, with gensim's
+    meaning of `total_examples` and `total_words`: the decay runs over `epochs` times the given
+    count of sentences (which wins when both are given) or raw words; without either, over the
+    corpus's raw words, which skipgram knows exactly. 0 counts as not given, as in gensim."""
+    if total_examples:
+        return LearningRate(start, end, total_examples * epochs, "sentences"), total_examples
+    per_epoch = total_words or corpus_words
+    return LearningRate(start, end, per_epoch * epochs), per_epoch
+
+
+def check_supplied_counts(
+    epoch: int, stats: EpochStats, total_examples: int | None, total_words: int | None
+) -> None:
+    """gensim's warnings when an epoch did not see the sentences or words `train()` was told
+    to expect (the learning rate then did not end where it should have)."""
+    if total_examples and total_examples != stats.sentences:
+        logger.warning(
+            "EPOCH %d: supplied example count (%d) did not equal expected count (%d)",
+            epoch,
+            stats.sentences,
+            total_examples,
+        )
+    if total_words and total_words != stats.raw_words:
+        logger.warning(
+            "EPOCH %d: supplied raw word count (%d) did not equal expected count (%d)",
+            epoch,
+            stats.raw_words,
+            total_words,
+        )
+
+
+class ProgressLog:
+    """gensim's `report_delay`: a progress line on the log at most every `delay` seconds
+    during an epoch (None: never; the progress bar shows progress)."""
+
+    def __init__(self, delay: float | None, epochs: int, epoch_words: int) -> None:
+        self.delay = delay
+        self.epochs = epochs
+        self.epoch_words = max(epoch_words, 1)
+        self.epoch = 0
+        self._started = self._next = 0.0
+
+    def begin_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+        self._started = time.perf_counter()
+        self._next = self._started + (self.delay or 0.0)
+
+    def update(self, done: EpochStats, alpha: float) -> None:
+        if self.delay is None:
+            return
+        now = time.perf_counter()
+        if now < self._next:
+            return
+        self._next = now + self.delay
+        elapsed = max(now - self._started, 1e-9)
+        logger.info(
+            "EPOCH %d/%d - PROGRESS: at %.2f%% words, %.0f words/s, alpha %.6f",
+            self.epoch + 1,
+            self.epochs,
+            100.0 * done.raw_words / self.epoch_words,
+            done.raw_words / elapsed,
+            alpha,
+        )
 
 
 @dataclass
@@ -77,16 +159,18 @@ def run_epoch(
     schedule: LearningRate,
     words_done: int,
     report: Callable[[EpochStats, float], None] | None = None,
+    queue_factor: int = 2,
 ) -> EpochStats:
-    """Train on every batch once. `words_done` is the raw tokens trained before this epoch (the
-    learning rate continues from there). `report(done, alpha)`, if given, is called from this
-    thread after each batch is queued, with the tallies of the batches finished so far and the
-    current learning rate (for a progress bar).
+    """Train on every batch once. `words_done` is how far the schedule went before this epoch,
+    in its unit (raw tokens, or sentences); the learning rate continues from there.
+    `report(done, alpha)`, if given, is called from this thread after each batch is queued,
+    with the tallies of the batches finished so far and the current learning rate (for a
+    progress bar). At most `queue_factor` batches per worker wait in the queue.
 
     Interrupting (Ctrl-C) or a failing worker stops every thread before the exception
     propagates: workers finish the batch in hand (milliseconds) and take no other, so the
     vectors are left consistent and the model can be queried, saved and trained again."""
-    jobs: queue.Queue[_Job | None] = queue.Queue(maxsize=2 * len(workers))
+    jobs: queue.Queue[_Job | None] = queue.Queue(maxsize=queue_factor * len(workers))
     tallies = [EpochStats() for _ in workers]
     failures: list[BaseException] = []
     stop = threading.Event()
@@ -106,6 +190,7 @@ def run_epoch(
                     job.alpha_end,
                 )
                 tally.raw_words += job.batch.raw_words
+                tally.sentences += len(job.batch.sentence_ends)
                 tally.kept_words += kept
                 tally.pairs += pairs
                 tally.loss += loss
@@ -123,8 +208,9 @@ def run_epoch(
         for thread in threads:
             thread.start()
         for batch in batches:
-            job = _Job(batch, schedule.at(produced), schedule.at(produced + batch.raw_words))
-            produced += batch.raw_words
+            amount = schedule.amount(batch)
+            job = _Job(batch, schedule.at(produced), schedule.at(produced + amount))
+            produced += amount
             if not _put(jobs, job, stop):
                 break
             if report is not None:

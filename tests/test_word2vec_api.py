@@ -82,3 +82,181 @@ def test_a_vocabulary_update_keeps_the_trained_state(corpus):
     fresh.build_vocab([["brand", "new", "words"]] * 3, update=True)
     with pytest.warns(UserWarning, match="random"):
         fresh.most_similar("brand")
+
+
+# ---- train() with gensim's keywords -------------------------------------------------------
+
+
+def trained(corpus, train_kwargs=None, **params):
+    model = SkipGram(corpus, **{**SMALL, "epochs": 2, **params})
+    return model.train(**(train_kwargs or {}))
+
+
+def test_gensims_training_idiom_is_the_default_schedule(corpus):
+    plain = trained(corpus)
+    model = SkipGram(corpus, **{**SMALL, "epochs": 2})
+    model.train(corpus, total_examples=model.corpus_count, epochs=model.epochs)
+    np.testing.assert_array_equal(model.wv.vectors, plain.wv.vectors)
+    by_words = SkipGram(corpus, **{**SMALL, "epochs": 2})
+    by_words.train(corpus_iterable=corpus, total_words=by_words.corpus_total_words, epochs=2)
+    np.testing.assert_array_equal(by_words.wv.vectors, plain.wv.vectors)
+
+
+def test_a_supplied_count_that_differs_is_used_and_logged(corpus, caplog):
+    plain = trained(corpus)
+    with caplog.at_level("WARNING", logger="skipgram"):
+        halved = trained(corpus, {"total_examples": len(corpus) // 2})
+    assert "supplied example count" in caplog.text
+    assert not np.array_equal(halved.wv.vectors, plain.wv.vectors)  # the rate fell faster
+
+
+def test_start_and_end_alpha_replace_alpha_and_min_alpha_for_one_call(corpus):
+    expected = trained(corpus, alpha=0.05, min_alpha=0.01)
+    model = trained(corpus, {"start_alpha": 0.05, "end_alpha": 0.01})
+    np.testing.assert_array_equal(model.wv.vectors, expected.wv.vectors)
+    assert (model.alpha, model.min_alpha) == (0.025, 1e-4)  # the parameters are unchanged
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"start_alpha": 0.0}, r"start_alpha must be a finite number in \(0"),
+        ({"start_alpha": 0.01, "end_alpha": 0.02}, r"end_alpha must be in \[0, start_alpha\]"),
+        ({"end_alpha": float("nan")}, "end_alpha must be a finite number"),
+        ({"total_examples": -1}, r"total_examples must be an integer in \[0"),
+        ({"total_words": 2.5}, "total_words must be an integer"),
+        ({"queue_factor": 0}, r"queue_factor must be an integer in \[1, 1,000\]"),
+        ({"report_delay": -1.0}, "report_delay must be a finite number"),
+        ({"word_count": -5}, "word_count must be an integer"),
+        ({"epochs": 0}, "epochs must be an integer"),
+    ],
+)
+def test_bad_train_arguments_are_refused_before_training(corpus, kwargs, message):
+    model = SkipGram(corpus, **SMALL)
+    before = model.wv.vectors.copy()
+    with pytest.raises(ValueError, match=message):
+        model.train(**kwargs)
+    np.testing.assert_array_equal(model.wv.vectors, before)
+
+
+def test_the_corpus_is_given_once_under_one_of_its_names(corpus, tmp_path):
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(s) for s in corpus) + "\n")
+    model = SkipGram(**SMALL)
+    model.build_vocab(corpus_file=str(path))
+    assert model.corpus_count == len(corpus)
+    model.train(corpus_file=path, total_words=model.corpus_total_words, epochs=1)
+    assert model.epochs_trained == 1
+    with pytest.raises(TypeError, match="pass the corpus once"):
+        model.train(corpus, corpus_file=str(path))
+    with pytest.raises(TypeError, match="corpus_file must be the path"):
+        model.train(corpus_file=corpus)
+    with pytest.raises(FileNotFoundError):
+        model.train(corpus_file=str(tmp_path / "missing.txt"))
+
+
+def test_report_delay_logs_progress_lines(corpus, caplog):
+    with caplog.at_level("INFO", logger="skipgram"):
+        trained(corpus, {"report_delay": 0.0})
+    assert "PROGRESS: at" in caplog.text
+    caplog.clear()
+    with caplog.at_level("INFO", logger="skipgram"):
+        trained(corpus)  # by default, one line per epoch and no progress lines
+    assert "PROGRESS" not in caplog.text
+
+
+def test_the_latest_training_loss_is_the_sum_over_the_latest_call(corpus, tmp_path):
+    model = trained(corpus, {"compute_loss": True})
+    pairs_and_means = model.last_epoch.pairs * model.loss_history[-1]
+    assert model.get_latest_training_loss() > pairs_and_means  # two epochs are summed
+    first = model.get_latest_training_loss()
+    model.train(epochs=1, compute_loss=True)  # a new call starts from 0
+    assert model.get_latest_training_loss() == pytest.approx(model.last_epoch.loss, rel=1e-12)
+    assert model.get_latest_training_loss() < first
+    model.save(tmp_path / "m.model")
+    assert SkipGram.load(tmp_path / "m.model").get_latest_training_loss() == (
+        model.get_latest_training_loss()
+    )
+    model.train(epochs=1)  # without the loss: 0.0, as gensim
+    assert model.get_latest_training_loss() == 0.0
+
+
+def test_train_count_and_train_time(corpus):
+    model = trained(corpus)
+    model.train(epochs=1)
+    assert model.train_count == 2
+    assert model.total_train_time > 0
+
+
+# ---- the attributes gensim code reads ----------------------------------------------------
+
+
+def test_corpus_attributes(corpus):
+    model = SkipGram(corpus, **SMALL)
+    assert model.corpus_count == len(corpus)
+    assert model.corpus_total_words == sum(map(len, corpus))
+    empty = SkipGram(**SMALL)
+    assert (empty.corpus_count, empty.corpus_total_words) == (0, 0)
+
+
+def test_parameter_attributes_read_and_set_through_validation(corpus):
+    model = SkipGram(corpus, **SMALL)
+    assert (model.epochs, model.window, model.vector_size, model.sample) == (5, 5, 16, 1e-3)
+    assert (model.alpha, model.min_alpha, model.negative, model.hs, model.sg) == (
+        0.025,
+        1e-4,
+        5,
+        0,
+        1,
+    )
+    model.epochs, model.window, model.alpha = 2, 3, 0.05
+    assert (model.params.epochs, model.params.window, model.params.alpha) == (2, 3, 0.05)
+    model.train()
+    assert model.epochs_trained == 2  # the new epochs are used
+    with pytest.raises(ValueError, match="epochs must be an integer"):
+        model.epochs = 0
+    with pytest.raises(ValueError, match="min_alpha must be in"):
+        model.alpha = 1e-5  # below min_alpha: lower min_alpha first
+    with pytest.raises(ValueError, match="window must be an integer in"):
+        model.window = 10**6
+    with pytest.raises(ValueError, match=r"negative sampling .* needs negative >= 1"):
+        model.negative = 0
+    with pytest.raises(AttributeError, match="vector_size cannot be changed"):
+        model.vector_size = 32
+    with pytest.raises(AttributeError, match="hs cannot be changed"):
+        model.hs = 1
+    with pytest.raises(ValueError, match="CBOW"):
+        model.sg = 0
+    assert model.params.window == 3  # a refused value changes nothing
+
+
+def test_output_matrices_under_gensims_names(corpus):
+    ns = SkipGram(corpus, **SMALL)
+    assert ns.syn1neg is ns.output_vectors
+    with pytest.raises(AttributeError, match="syn1 exists for hierarchical softmax only"):
+        _ = ns.syn1
+    assert not hasattr(ns, "syn1")  # gensim code tests for it this way
+    hs = SkipGram(corpus, objective="hs", **SMALL)
+    assert hs.syn1 is hs.output_vectors and hs.syn1.shape == (len(hs.wv) - 1, 16)
+    assert (hs.hs, hs.negative, hs.cum_table) == (1, 0, None)
+    assert not hasattr(hs, "syn1neg")
+
+
+def test_the_noise_table_is_gensims_cumulative_table(corpus):
+    model = SkipGram(corpus, **SMALL)
+    table = model.cum_table
+    weights = model.vocab.counts.astype(np.float64) ** 0.75
+    assert table.dtype == np.uint32 and table[-1] == 2**31 - 1
+    np.testing.assert_allclose(
+        np.diff(table, prepend=0) / table[-1], weights / weights.sum(), atol=1e-8
+    )
+
+
+def test_estimate_memory_reports_every_matrix(corpus):
+    model = SkipGram(corpus, **SMALL)
+    report = model.estimate_memory()
+    assert report["vectors"] == report["syn1neg"] == len(model.wv) * 16 * 4
+    assert report["corpus_ids"] == 4 * model.corpus_total_words
+    assert report["total"] == sum(v for k, v in report.items() if k != "total")
+    hs = SkipGram(corpus, objective="hs", **SMALL).estimate_memory(vocab_size=1000)
+    assert hs["syn1"] == 999 * 16 * 4 and hs["vocab"] == 700 * 1000

@@ -1,0 +1,213 @@
+"""The attributes of gensim's `Word2Vec`, as views onto `SkipGram`'s own state.
+
+gensim code reads, and sometimes sets, `model.epochs`, `model.alpha`, `model.corpus_count`,
+`model.syn1neg` and the like. Each value lives once in the model (`model.params`,
+`model.vocab`, the matrices); `Word2VecNames` shows it under gensim's name. Setting a
+parameter goes through the constructor's validation (skipgram/params.py), so every bound
+holds however a value arrives.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+import numpy as np
+
+from skipgram.batching import DEFAULT_MEMORY_LIMIT
+from skipgram.params import Parameters
+
+if TYPE_CHECKING:
+    from skipgram.keyedvectors import KeyedVectors
+    from skipgram.vocab import Vocabulary
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# gensim's estimate of the memory of one vocabulary entry (its key, dictionaries and
+# attributes), kept so that estimate_memory() reports comparable figures.
+_VOCAB_ENTRY_BYTES = 500
+_HS_VOCAB_ENTRY_BYTES = 700  # plus the Huffman code and path
+_NOISE_DOMAIN = 2**31 - 1  # gensim's cum_table ends at this value
+
+
+class ParameterView(Generic[T]):
+    """A model attribute that reads one field of `model.params`; setting it validates the new
+    value like the constructor and replaces `model.params`, so the next `train()` uses it."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, model: None, owner: type | None = None) -> ParameterView[T]: ...
+
+    @overload
+    def __get__(self, model: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, model: Any, owner: type | None = None) -> Any:
+        if model is None:
+            return self
+        return getattr(model.params, self.name)
+
+    def __set__(self, model: Any, value: T) -> None:
+        model.params = replace(model.params, **{self.name: value})
+
+
+def _read_only(name: str, why: str) -> property:
+    def refuse(model: Any, value: Any) -> None:
+        raise AttributeError(f"{name} cannot be changed on a built model: {why}")
+
+    return property(lambda model: getattr(model.params, name), refuse)
+
+
+class Word2VecNames:
+    """gensim `Word2Vec` attribute names on `SkipGram` (a mixin: the model supplies `params`,
+    `vocab`, `wv`, `output_vectors` and `running_training_loss`)."""
+
+    params: Parameters
+    vocab: Vocabulary | None
+    wv: KeyedVectors
+    output_vectors: np.ndarray | None
+    running_training_loss: float
+
+    alpha = ParameterView[float]()
+    min_alpha = ParameterView[float]()
+    epochs = ParameterView[int]()
+    window = ParameterView[int]()
+    sample = ParameterView[float]()
+    ns_exponent = ParameterView[float]()
+    min_count = ParameterView[int]()
+    max_vocab_size = ParameterView["int | None"]()
+    workers = ParameterView[int]()
+    seed = ParameterView[int]()
+    batch_words = ParameterView[int]()
+    shuffle = ParameterView[bool]()
+    shared_negatives = ParameterView[bool]()
+    vector_size = _read_only("vector_size", "it is the width of the matrices; build a new model")
+
+    @property
+    def layer1_size(self) -> int:
+        """gensim's name for the width of the output matrix: `vector_size`."""
+        return self.params.vector_size
+
+    @property
+    def negative(self) -> int:
+        """Noise words per pair; 0 unless the objective is negative sampling (as gensim
+        reports it: `if model.negative:` means "trains with negative sampling")."""
+        return self.params.negative if self.params.objective == "ns" else 0
+
+    @negative.setter
+    def negative(self, value: int) -> None:
+        if self.params.objective != "ns" and value != 0:
+            raise AttributeError(
+                f"negative applies to negative sampling; this model trains "
+                f"objective={self.params.objective!r}, fixed when it was built"
+            )
+        if self.params.objective == "ns":
+            self.params = replace(self.params, negative=value)
+
+    @property
+    def hs(self) -> int:
+        """1 for hierarchical softmax, else 0 (fixed when the model is built)."""
+        return int(self.params.objective == "hs")
+
+    @hs.setter
+    def hs(self, value: int) -> None:
+        raise AttributeError(
+            "hs cannot be changed on a built model: the output matrix depends on the objective; "
+            "build a new model with hs=1 (or objective='hs')"
+        )
+
+    @property
+    def sg(self) -> int:
+        """Always 1: skipgram trains skip-gram only."""
+        return 1
+
+    @sg.setter
+    def sg(self, value: int) -> None:
+        if value != 1:
+            raise ValueError(
+                "sg=0 selects CBOW, which skipgram does not implement (skip-gram only)"
+            )
+
+    @property
+    def corpus_count(self) -> int:
+        """Sentences in the corpus the vocabulary was counted from (0 before)."""
+        return self.vocab.total_sentences if self.vocab is not None else 0
+
+    @property
+    def corpus_total_words(self) -> int:
+        """Raw tokens in the corpus the vocabulary was counted from (0 before)."""
+        return self.vocab.total_words if self.vocab is not None else 0
+
+    @property
+    def syn1neg(self) -> np.ndarray:
+        """The output vectors of negative sampling (V x d): `output_vectors`."""
+        if self.params.objective != "ns" or self.output_vectors is None:
+            raise AttributeError(
+                f"syn1neg exists for negative sampling only; this model trains "
+                f"objective={self.params.objective!r}: its output weights are output_vectors"
+            )
+        return self.output_vectors
+
+    @property
+    def syn1(self) -> np.ndarray:
+        """The inner-node vectors of hierarchical softmax ((V - 1) x d): `output_vectors`.
+        gensim's syn1 has V rows, the last one never used."""
+        if self.params.objective != "hs" or self.output_vectors is None:
+            raise AttributeError(
+                f"syn1 exists for hierarchical softmax only; this model trains "
+                f"objective={self.params.objective!r}: its output weights are output_vectors"
+            )
+        return self.output_vectors
+
+    @property
+    def cum_table(self) -> np.ndarray | None:
+        """gensim's noise table: the cumulative count ** ns_exponent of the words, scaled to
+        end at 2**31 - 1 (uint32). Computed from the counts on each access; the kernel draws
+        noise words from an equivalent alias table instead. None unless the objective is
+        negative sampling (as in gensim without `negative`)."""
+        if self.params.objective != "ns" or self.vocab is None:
+            return None
+        weights = np.power(self.vocab.counts.astype(np.float64), float(self.params.ns_exponent))
+        cumulative = np.cumsum(weights)
+        return np.round(cumulative / cumulative[-1] * _NOISE_DOMAIN).astype(np.uint32)
+
+    def get_latest_training_loss(self) -> float:
+        """The sum of the losses of every (centre, context) pair trained by the latest `train()`
+        call that computed the loss (`compute_loss=True`); 0.0 if it did not. Tallied in float64
+        per thread, so nothing is lost however long the run (gensim's float32 sum stops growing
+        on large corpora); `loss_history` has the mean per pair of each epoch."""
+        return self.running_training_loss
+
+    def estimate_memory(
+        self, vocab_size: int | None = None, report: dict[str, int] | None = None
+    ) -> dict[str, int]:
+        """Bytes the model needs for `vocab_size` words (default: its vocabulary), by part:
+        `vocab` (gensim's per-word estimate), `vectors`, the output matrix under its gensim
+        name (`syn1neg`, `syn1`) or `output_vectors` for the exact softmax, and `corpus_ids`,
+        the word ids of the corpus pass that training replays (4 bytes a token, at most
+        2 GiB in memory: the rest goes to a temporary file); `total` is their sum."""
+        p = self.params
+        words = int(vocab_size or len(self.wv))
+        report = dict(report or {})
+        report["vocab"] = words * (
+            _HS_VOCAB_ENTRY_BYTES if p.objective == "hs" else _VOCAB_ENTRY_BYTES
+        )
+        row = p.vector_size * np.dtype(np.float32).itemsize
+        report["vectors"] = words * row
+        output = {"ns": "syn1neg", "hs": "syn1", "softmax": "output_vectors"}[p.objective]
+        report[output] = (max(words - 1, 0) if p.objective == "hs" else words) * row
+        if self.corpus_total_words:
+            report["corpus_ids"] = min(4 * self.corpus_total_words, DEFAULT_MEMORY_LIMIT)
+        report.pop("total", None)
+        report["total"] = sum(report.values())
+        logger.info(
+            "estimated required memory for %d words and %d dimensions: %d bytes",
+            words,
+            p.vector_size,
+            report["total"],
+        )
+        return report
