@@ -333,6 +333,7 @@ cdef struct Model:
     const uint8_t *codes
     const int32_t *points
     bint compute_loss            # tally losses (never changes the updates)
+    bint shrink_windows          # draw each centre's reach from 1..window; else always window
     # The matrix whose row for the next centre word train_sentence prefetches: the one the
     # objective reads first for a centre (its input row, or in the shared-negatives mode its
     # output row, the window's positive target).
@@ -386,7 +387,7 @@ cdef class KernelModel:
                  const uint32_t[::1] noise_threshold=None, const int32_t[::1] noise_alias=None,
                  const int64_t[::1] code_offsets=None, const uint8_t[::1] codes=None,
                  const int32_t[::1] points=None, bint compute_loss=False,
-                 bint shared_negatives=False):
+                 bint shared_negatives=False, bint shrink_windows=True):
         cdef Py_ssize_t vocab_size = input_vectors.shape[0]
         if objective not in OBJECTIVES:
             raise ValueError(f"unknown objective {objective!r}; expected one of {OBJECTIVES}")
@@ -419,6 +420,7 @@ cdef class KernelModel:
         self.model.negative = <int>negative
         self.model.keep_probability = &keep_probability[0]
         self.model.compute_loss = compute_loss
+        self.model.shrink_windows = shrink_windows
         if objective == "ns":
             self._set_negative_sampling(negative, noise_threshold, noise_alias)
         elif objective == "hs":
@@ -772,7 +774,10 @@ cdef int64_t train_sentence(const Model *m, Worker *w, train_centre_fn train_cen
             w.kept[n_kept] = word
             n_kept += 1
     for i in range(n_kept):
-        reach = 1 + <int64_t>random_below(&w.rng, <uint32_t>m.window)
+        if m.shrink_windows:  # word2vec's reduced window: near words are paired more often
+            reach = 1 + <int64_t>random_below(&w.rng, <uint32_t>m.window)
+        else:
+            reach = m.window
         start = i - reach if i >= reach else 0
         stop = i + reach + 1 if i + reach + 1 <= n_kept else n_kept
         n_contexts = 0

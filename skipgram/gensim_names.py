@@ -85,7 +85,20 @@ class Word2VecNames:
     batch_words = ParameterView[int]()
     shuffle = ParameterView[bool]()
     shared_negatives = ParameterView[bool]()
+    shrink_windows = ParameterView[bool]()
+    sorted_vocab = ParameterView[bool]()
+    null_word = ParameterView[bool]()
+    max_final_vocab = ParameterView["int | None"]()
+    compute_loss = ParameterView[bool]()
     vector_size = _read_only("vector_size", "it is the width of the matrices; build a new model")
+
+    @property
+    def effective_min_count(self) -> int:
+        """The count threshold the vocabulary was built with: `min_count`, or higher when
+        `max_final_vocab` raised it (gensim's name)."""
+        if self.vocab is not None and self.vocab.effective_min_count is not None:
+            return self.vocab.effective_min_count
+        return self.params.min_count
 
     @property
     def layer1_size(self) -> int:

@@ -3,18 +3,19 @@ and orchestrates epochs; the kernel does the arithmetic and `KeyedVectors` answe
 
 from __future__ import annotations
 
+import inspect
 import logging
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, fields
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
 from skipgram import callbacks as hooks
 from skipgram._inner import KernelModel, KernelWorker
-from skipgram.batching import CorpusIds
+from skipgram.batching import DEFAULT_BATCH_WORDS, CorpusIds
 from skipgram.corpus import (
     LineSentence,
     check_sentences,
@@ -27,7 +28,7 @@ from skipgram.io import ModelFormatError, decode_words, encode_words, load_array
 from skipgram.keyedvectors import KeyedVectors, check_finite
 from skipgram.params import DEFAULT_ALPHA as DEFAULT_ALPHA  # re-exported: its old home
 from skipgram.params import Parameters as Parameters  # re-exported: its old home
-from skipgram.params import check_float, check_int, check_schedule
+from skipgram.params import check_float, check_int, check_schedule, resolve_objective
 from skipgram.progress import ProgressBar
 from skipgram.training import (
     EpochStats,
@@ -36,7 +37,7 @@ from skipgram.training import (
     check_supplied_counts,
     run_epoch,
 )
-from skipgram.vocab import Vocabulary
+from skipgram.vocab import TrimRule, Vocabulary, effective_min_count, kept_words
 
 logger = logging.getLogger(__name__)
 
@@ -58,29 +59,125 @@ class DivergenceError(FloatingPointError):
 class SkipGram(Word2VecNames):
     """A skip-gram word2vec model.
 
-    `SkipGram(corpus, **params)` builds the vocabulary from `corpus` (one streaming pass) and
-    remembers it, so `SkipGram(corpus).train()` trains in one expression. `SkipGram(**params)`
-    followed by `build_vocab(corpus)` and `train(corpus)` is the two-step form.
+    `SkipGram(corpus, ...)` builds the vocabulary from `corpus` (one streaming pass) and
+    remembers it, so `SkipGram(corpus).train()` trains in one expression; unlike gensim's
+    `Word2Vec(corpus)`, it does not train (queries warn until `train()` has run).
+    `SkipGram(...)` followed by `build_vocab(corpus)` and `train()` is the two-step form.
+
+    Every parameter but the corpus is keyword-only. They are validated once into `params`
+    (a `Parameters`; the bounds are in skipgram/params.py) and saved with the model.
 
     Args:
         sentences: a restartable iterable of sentences, each a list of str tokens, e.g.
             `LineSentence(path)`. Optional.
-        **params: see `Parameters` (vector_size, window, min_count, max_vocab_size, sample,
-            objective, negative, ns_exponent, alpha, min_alpha, epochs, workers, seed,
-            batch_words, shuffle, shared_negatives).
+        corpus_file: instead of `sentences`, a text file with one sentence per line (read as
+            `LineSentence(corpus_file)`), as in gensim.
+        vector_size: dimension of the vectors.
+        window: largest distance between a centre and a context word.
+        min_count: words seen fewer times get no vector (0 and 1 keep every word).
+        max_vocab_size: bound on distinct words while counting; None for none.
+        max_final_vocab: keep at most this many words, by raising `min_count` to the count
+            that does (gensim's `effective_min_count`); None for no limit.
+        sample: subsampling threshold of frequent words; 0 turns it off.
+        objective: "ns" (negative sampling), "hs" (hierarchical softmax) or "softmax" (the
+            exact softmax); None: "ns", or what `hs` says.
+        negative: noise words per pair (negative sampling).
+        hs: gensim's switch: 1 for hierarchical softmax (with `negative=0`: skipgram trains
+            one objective, so `hs=1` with `negative > 0` is refused), 0 for negative sampling.
+        sg: 1, skip-gram, the only algorithm here (0, CBOW, is refused).
+        ns_exponent: noise words are drawn with probability proportional to count ** this.
+        alpha: initial learning rate; None: 0.025 (0.05 for the exact softmax).
+        min_alpha: final learning rate of each `train()` call.
+        epochs: passes over the corpus per `train()` call.
+        workers: training threads; 0: one per CPU core.
+        seed: seed of every random choice.
+        batch_words: raw tokens per job handed to a thread.
+        shuffle: visit the sentences in a new seeded order every epoch (gensim: False).
+        shared_negatives: one set of noise words per window (negative sampling only).
+        shrink_windows: draw each centre's window from 1..`window`; False: always `window`.
+        sorted_vocab: sort the words by descending count; False: order of first appearance.
+        null_word: add gensim's pseudo-word "\\0" (count 1) to the vocabulary.
+        compute_loss: the default of `train(compute_loss=...)`.
+        callbacks: the default of `train(callbacks=...)`: a callback or a list of them
+            (kept on the model, not saved).
+        trim_rule: `trim_rule(word, count, min_count)` returning `RULE_DEFAULT`,
+            `RULE_DISCARD` or `RULE_KEEP` (skipgram.vocab or gensim.utils): which words stay
+            in the vocabulary, for this and later `build_vocab` calls that pass none (not
+            saved).
+
+    Raises:
+        TypeError: an unknown keyword (Python's own check; type checkers catch it too), a
+            callback without hooks, or the corpus given twice.
+        ValueError: a parameter out of its bound, or a combination skipgram does not train
+            (`sg=0`; `hs=1` with `negative > 0`; `hs=0` with `negative=0`).
     """
 
-    def __init__(self, sentences: Corpus | None = None, **params: Any) -> None:
-        known = {f.name for f in fields(Parameters)}
-        unknown = sorted(set(params) - known)
+    def __init__(
+        self,
+        sentences: Corpus | None = None,
+        *,
+        corpus_file: str | os.PathLike[str] | None = None,
+        vector_size: int = 100,
+        window: int = 5,
+        min_count: int = 5,
+        max_vocab_size: int | None = None,
+        max_final_vocab: int | None = None,
+        sample: float = 1e-3,
+        objective: str | None = None,
+        negative: int = 5,
+        hs: int | None = None,
+        sg: int = 1,
+        ns_exponent: float = 0.75,
+        alpha: float | None = None,
+        min_alpha: float = 1e-4,
+        epochs: int = 5,
+        workers: int = 0,
+        seed: int = 1,
+        batch_words: int = DEFAULT_BATCH_WORDS,
+        shuffle: bool = True,
+        shared_negatives: bool = False,
+        shrink_windows: bool = True,
+        sorted_vocab: bool | int = True,
+        null_word: bool | int = False,
+        compute_loss: bool = False,
+        callbacks: Iterable[Any] | Any = (),
+        trim_rule: TrimRule | None = None,
+        **unknown: NoReturn,
+    ) -> None:
+        # `**unknown` only exists to name the valid keywords (and gensim 3's renamed ones) in
+        # the error; typed NoReturn, it makes any other keyword a type checker's error too.
         if unknown:
-            raise TypeError(
-                f"unknown parameter(s) {', '.join(unknown)}; "
-                f"valid ones are {', '.join(sorted(known))}"
-            )
-        self.params = Parameters(**params)
+            raise TypeError(_unknown_parameters(sorted(unknown)))
+        self.params = Parameters(
+            vector_size=vector_size,
+            window=window,
+            min_count=min_count,
+            max_vocab_size=max_vocab_size,
+            max_final_vocab=max_final_vocab,
+            sample=sample,
+            objective=resolve_objective(objective, hs, sg, negative),
+            negative=negative,
+            ns_exponent=ns_exponent,
+            alpha=alpha,
+            min_alpha=min_alpha,
+            epochs=epochs,
+            workers=workers,
+            seed=seed,
+            batch_words=batch_words,
+            shuffle=shuffle,
+            shared_negatives=shared_negatives,
+            shrink_windows=shrink_windows,
+            sorted_vocab=_gensim_flag("sorted_vocab", sorted_vocab),
+            null_word=_gensim_flag("null_word", null_word),
+            compute_loss=compute_loss,
+        )
+        self.callbacks = hooks.check_callbacks(callbacks)
+        if trim_rule is not None and not callable(trim_rule):
+            raise TypeError(f"trim_rule must be a function, got {type(trim_rule).__name__}")
+        self.trim_rule = trim_rule
         self.vocab: Vocabulary | None = None
-        self.wv: KeyedVectors | None = None
+        # Empty until the vocabulary exists, as in gensim: typed, and never None.
+        self.wv = KeyedVectors([], np.zeros((0, vector_size), dtype=np.float32))
         self.output_vectors: np.ndarray | None = None
         self.corpus: Corpus | None = None
         self._corpus_ids: tuple[CorpusIds, np.ndarray | None] | None = None
@@ -91,10 +188,8 @@ class SkipGram(Word2VecNames):
         self.running_training_loss = 0.0  # loss sum of the latest train() call
         self.train_count = 0  # completed train() calls (gensim's name)
         self.total_train_time = 0.0  # seconds spent in epochs (gensim's name)
-        self.compute_loss = False
-        self.callbacks: list[Any] = []
-        if sentences is not None:
-            self.build_vocab(sentences)
+        if sentences is not None or corpus_file is not None:
+            self.build_vocab(sentences, corpus_file=corpus_file)
 
     # ---- vocabulary ------------------------------------------------------------------------
 
@@ -105,6 +200,7 @@ class SkipGram(Word2VecNames):
         *,
         corpus_iterable: Corpus | None = None,
         corpus_file: str | os.PathLike[str] | None = None,
+        trim_rule: TrimRule | None = None,
     ) -> SkipGram:
         """Read the corpus once: count the words, keep those with `min_count` occurrences and
         initialise the vectors. The corpus is remembered for `train()`, and so is this pass, as
@@ -117,11 +213,13 @@ class SkipGram(Word2VecNames):
         prune this count: it bounds the first one). Returns the model.
 
         gensim's names for the corpus work too: `corpus_iterable=` (the same as `sentences`)
-        or `corpus_file=path`, read as `LineSentence(path)`."""
+        or `corpus_file=path`, read as `LineSentence(path)`. `trim_rule` decides which words
+        stay (see the constructor); None: the constructor's."""
         sentences = one_corpus(sentences, corpus_iterable, corpus_file)
         check_sentences(sentences)
+        rules = self._vocabulary_rules(trim_rule)
         if update:
-            return self._extend_vocab(sentences)
+            return self._extend_vocab(sentences, rules)
         p = self.params
         # Taken before the pass: a file that changes while being read must not be taken for
         # the version that was counted.
@@ -129,15 +227,64 @@ class SkipGram(Word2VecNames):
         if p.max_vocab_size is None:
             scan = CorpusIds.scan(sentences)
             self.vocab, remap = Vocabulary.from_arrays(
-                scan.keys, scan.counts(), p.min_count, scan.total_words, scan.total_sentences
+                scan.keys,
+                scan.counts(),
+                p.min_count,
+                scan.total_words,
+                scan.total_sentences,
+                **rules,
             )
             self._corpus_ids = (scan, remap)
         else:  # the pruning count keeps memory bounded; ids are collected at training time
-            self.vocab = Vocabulary.build(sentences, p.min_count, p.max_vocab_size)
+            self.vocab = Vocabulary.build(sentences, p.min_count, p.max_vocab_size, **rules)
             self._corpus_ids = None
         self.corpus = sentences
         self._initialise_weights()
         return self
+
+    def build_vocab_from_freq(
+        self,
+        word_freq: Mapping[str, int],
+        keep_raw_vocab: bool = False,
+        corpus_count: int | None = None,
+        trim_rule: TrimRule | None = None,
+        update: bool = False,
+    ) -> SkipGram:
+        """gensim's vocabulary from a {word: count} mapping instead of a corpus: the words
+        that pass `min_count` (and `max_final_vocab`, `trim_rule`, ...) get vectors, with
+        these counts. No corpus is attached: pass one to `train()`, whose learning rate then
+        decays over that corpus's words. `corpus_count` sets `model.corpus_count`; the total
+        of the counts is `corpus_total_words`. With `update=True` the counts extend the
+        vocabulary like `build_vocab(update=True)`. `keep_raw_vocab` is accepted for gensim's
+        signature (skipgram keeps no raw count table). Returns the model."""
+        keys, counts = _frequency_table(word_freq)
+        sentences = 0 if corpus_count is None else corpus_count
+        check_int("corpus_count", sentences, (0, 2**63 - 1))
+        total = int(counts.sum())
+        rules = self._vocabulary_rules(trim_rule)
+        if update:
+            self._require_vocab("build_vocab_from_freq(update=True)")
+            self._merge_counts(keys, counts, total, sentences, rules)
+            self.corpus, self._corpus_ids, self._corpus_identity = None, None, None
+            return self
+        self.vocab, _ = Vocabulary.from_arrays(
+            keys, counts, self.params.min_count, total, sentences, **rules
+        )
+        self.corpus, self._corpus_ids, self._corpus_identity = None, None, None
+        self._initialise_weights()
+        return self
+
+    def _vocabulary_rules(self, trim_rule: TrimRule | None) -> dict[str, Any]:
+        """The keyword arguments of `Vocabulary.from_arrays` from the parameters."""
+        if trim_rule is not None and not callable(trim_rule):
+            raise TypeError(f"trim_rule must be a function, got {type(trim_rule).__name__}")
+        p = self.params
+        return {
+            "max_final_vocab": p.max_final_vocab,
+            "trim_rule": self.trim_rule if trim_rule is None else trim_rule,
+            "sorted_vocab": p.sorted_vocab,
+            "null_word": p.null_word,
+        }
 
     @classmethod
     def from_vocabulary(cls, vocab: Vocabulary, **params: Any) -> SkipGram:
@@ -157,31 +304,56 @@ class SkipGram(Word2VecNames):
         self.epochs_trained = 0
         self.loss_history = []
 
-    def _extend_vocab(self, sentences: Corpus) -> SkipGram:
+    def _extend_vocab(self, sentences: Corpus, rules: dict[str, Any]) -> SkipGram:
         """`build_vocab(sentences, update=True)`: new words are appended after the known ones
         (so the rows of known words do not move); the learning rate of the next `train()` starts
         again from `alpha`, as for any `train()` call."""
-        if self.vocab is None or self.wv is None or self.output_vectors is None:
-            raise RuntimeError(
-                "build_vocab(update=True) extends an existing vocabulary: build one first with "
-                "model.build_vocab(corpus)"
-            )
-        p, old = self.params, self.vocab
+        self._require_vocab("build_vocab(update=True)")
         identity = corpus_identity(sentences)
         scan = CorpusIds.scan(sentences)
-        counts = scan.counts()
-        remap = np.fromiter((old.index.get(k, -1) for k in scan.keys), np.int32, len(scan.keys))
+        remap = self._merge_counts(
+            scan.keys, scan.counts(), scan.total_words, scan.total_sentences, rules
+        )
+        self.corpus = sentences
+        self._corpus_ids = (scan, remap)
+        self._corpus_identity = identity
+        return self
+
+    def _require_vocab(self, method: str) -> None:
+        if self.vocab is None or self.output_vectors is None:
+            raise RuntimeError(
+                f"{method} extends an existing vocabulary: build one first with "
+                "model.build_vocab(corpus)"
+            )
+
+    def _merge_counts(
+        self,
+        keys: list[str],
+        counts: np.ndarray,
+        total_words: int,
+        total_sentences: int,
+        rules: dict[str, Any],
+    ) -> np.ndarray:
+        """Add the counts of `keys` to the vocabulary: known words' counts grow, new words
+        that pass the rules get rows after the known ones. Returns the map from a position in
+        `keys` to its vocabulary id (-1: not in the vocabulary)."""
+        p, old = self.params, self.vocab
+        remap = np.fromiter((old.index.get(k, -1) for k in keys), np.int32, len(keys))
         known = remap >= 0
-        added = np.flatnonzero(~known & (counts >= p.min_count))
-        added = added[np.argsort(-counts[added], kind="stable")]
+        threshold = effective_min_count(counts, p.min_count, rules["max_final_vocab"])
+        passing = kept_words(keys, counts, threshold, rules["trim_rule"])
+        added = np.flatnonzero(~known & passing)
+        if rules["sorted_vocab"]:
+            added = added[np.argsort(-counts[added], kind="stable")]
         remap[added] = np.arange(len(old), len(old) + len(added), dtype=np.int32)
         merged = old.counts.copy()
         merged[remap[known]] += counts[known]
         self.vocab = Vocabulary(
-            old.words + [scan.keys[i] for i in added],
+            old.words + [keys[i] for i in added],
             np.concatenate([merged, counts[added]]),
-            old.total_words + scan.total_words,
-            old.total_sentences + scan.total_sentences,
+            old.total_words + total_words,
+            old.total_sentences + total_sentences,
+            threshold,
         )
         # A generator seeded by the seed and the old size: reproducible, unlike the first rows.
         rng = np.random.default_rng([p.seed, len(old)])
@@ -197,16 +369,13 @@ class SkipGram(Word2VecNames):
         self.output_vectors = np.concatenate(
             [self.output_vectors, np.zeros((extra, p.vector_size), dtype=np.float32)]
         )
-        self.corpus = sentences
-        self._corpus_ids = (scan, remap)
-        self._corpus_identity = identity
         logger.info(
             "vocabulary update: %d new words (now %d), %d tokens read",
             len(added),
             len(self.vocab),
-            scan.total_words,
+            total_words,
         )
-        return self
+        return remap
 
     def _output_rows(self) -> int:
         """Rows of the output matrix: one per word, or one per inner Huffman node for hs."""
@@ -475,7 +644,7 @@ class SkipGram(Word2VecNames):
 
     def most_similar(self, *args: Any, **kwargs: Any) -> list[tuple[str, float]] | np.ndarray:
         """Same as `model.wv.most_similar`."""
-        if self.wv is None:
+        if self.vocab is None:
             raise RuntimeError("the model has no vectors yet: build the vocabulary and train")
         return self.wv.most_similar(*args, **kwargs)
 
@@ -556,6 +725,55 @@ class SkipGram(Word2VecNames):
         )
 
 
+# gensim 3's names of parameters gensim 4 (and skipgram) renamed.
+_RENAMED = {"size": "vector_size", "iter": "epochs"}
+
+
+def _unknown_parameters(unknown: list[str]) -> str:
+    """The message for unknown constructor keywords: the valid ones, and the new name of a
+    gensim 3 one."""
+    valid = [
+        name
+        for name, parameter in inspect.signature(SkipGram.__init__).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+    renamed = [f"{old!r} is now {_RENAMED[old]!r}" for old in unknown if old in _RENAMED]
+    hint = f" ({'; '.join(renamed)}, as in gensim 4)" if renamed else ""
+    return (
+        f"unknown parameter(s) {', '.join(unknown)}{hint}; valid ones are "
+        f"{', '.join(sorted(valid))}"
+    )
+
+
+def _frequency_table(word_freq: Mapping[str, int]) -> tuple[list[str], np.ndarray]:
+    """The words and counts of a {word: count} mapping, checked: str words, positive
+    integer counts."""
+    if not isinstance(word_freq, Mapping):
+        raise TypeError(f"word_freq must be a mapping of word to count, got {type(word_freq)}")
+    keys = list(word_freq)
+    bad_key = next((k for k in keys if not isinstance(k, str)), None)
+    if bad_key is not None:
+        raise TypeError(f"word_freq's words must be str, got {bad_key!r:.60}")
+    values = list(word_freq.values())
+    for word, count in zip(keys, values, strict=True):
+        if not _is_int_like(count) or isinstance(count, bool) or count < 1:
+            raise ValueError(
+                f"word_freq's counts must be positive integers, got {count!r:.40} for {word!r:.60}"
+            )
+    return keys, np.array(values, dtype=np.int64).reshape(len(keys))
+
+
+def _gensim_flag(name: str, value: Any) -> Any:
+    """gensim's {0, 1} switches as booleans; anything else goes on to Parameters' check."""
+    if not isinstance(value, bool) and _is_int_like(value) and value in (0, 1):
+        return bool(value)
+    return value
+
+
+def _is_int_like(value: Any) -> bool:
+    return isinstance(value, (int, np.integer))
+
+
 def _finite_or_none(value: float) -> float | None:
     """A float for JSON, which has no NaN or infinity (a diverged run's loss)."""
     return value if math.isfinite(value) else None
@@ -615,6 +833,7 @@ def make_kernel(
         params.window,
         params.negative,
         compute_loss=compute_loss,
+        shrink_windows=params.shrink_windows,
         **tables,
     )
 

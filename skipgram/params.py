@@ -36,8 +36,9 @@ _INT64_MAX = 2**63 - 1
 INT_BOUNDS: dict[str, tuple[int, int]] = {
     "vector_size": (1, 10_000),
     "window": (1, 1_000),
-    "min_count": (1, _INT64_MAX),
+    "min_count": (0, _INT64_MAX),  # 0 and 1 both keep every word, as in gensim
     "max_vocab_size": (1, _INT64_MAX),  # or None
+    "max_final_vocab": (1, _INT64_MAX),  # or None
     "negative": (0, 1_000),  # >= 1 for objective="ns"
     "epochs": (1, 1_000_000),
     "workers": (0, 1_024),  # 0: one per CPU core (at most 1,024)
@@ -50,6 +51,15 @@ FLOAT_BOUNDS: dict[str, tuple[float, float]] = {
     "alpha": (0.0, _FLOAT32_MAX),  # alpha > 0; None takes DEFAULT_ALPHA of the objective
     "min_alpha": (0.0, _FLOAT32_MAX),  # and min_alpha <= alpha
 }
+_OPTIONAL = frozenset({"max_vocab_size", "max_final_vocab"})  # integers that may be None
+_FLAGS = (
+    "shuffle",
+    "shared_negatives",
+    "shrink_windows",
+    "sorted_vocab",
+    "null_word",
+    "compute_loss",
+)
 _POSITIVE = frozenset({"alpha", "start_alpha"})  # float bounds whose low end is excluded
 
 # Bounds of the `train()` arguments that are not parameters (gensim's names). 0 for
@@ -79,6 +89,8 @@ class Parameters:
         min_count: words seen fewer times are left out of the vocabulary.
         max_vocab_size: bound on distinct words while counting (the rarest are pruned, as in
             word2vec.c); None for no bound.
+        max_final_vocab: keep at most this many words, by raising min_count to the count
+            that does (gensim's `effective_min_count`); None for no limit.
         sample: subsampling threshold for frequent words; 0 disables subsampling.
         objective: "ns" (negative sampling), "hs" (hierarchical softmax) or "softmax" (exact).
         negative: noise words per pair for "ns".
@@ -92,6 +104,12 @@ class Parameters:
         shuffle: visit the sentences in a new seeded order every epoch (False: corpus order).
         shared_negatives: "ns" only: one set of noise words per window, shared by its context
             words (HogBatch).
+        shrink_windows: draw each centre's window from 1..window (word2vec's weighting of
+            near words); False always uses the full window (gensim's shrink_windows).
+        sorted_vocab: order the words by descending count; False keeps the order in which
+            they first appear.
+        null_word: append gensim's pseudo-word "\\0" (count 1) to the vocabulary.
+        compute_loss: the default of `train(compute_loss=...)`.
     """
 
     vector_size: int = 100
@@ -115,6 +133,11 @@ class Parameters:
     # Negative sampling only, opt-in: one set of `negative` noise words per window, shared by
     # all its context words (HogBatch, Ji et al. 2016); see docs/benchmarks.md for its cost.
     shared_negatives: bool = False
+    max_final_vocab: int | None = None
+    shrink_windows: bool = True
+    sorted_vocab: bool = True
+    null_word: bool = False
+    compute_loss: bool = False
 
     def __post_init__(self) -> None:
         _require(
@@ -125,7 +148,7 @@ class Parameters:
         if self.alpha is None:
             self.alpha = DEFAULT_ALPHA[self.objective]
         for name in INT_BOUNDS:
-            if name != "max_vocab_size" or self.max_vocab_size is not None:
+            if name not in _OPTIONAL or getattr(self, name) is not None:
                 check_int(name, getattr(self, name))
         if self.workers == 0:
             self.workers = min(os.cpu_count() or 1, INT_BOUNDS["workers"][1])
@@ -133,7 +156,7 @@ class Parameters:
             self.negative >= 1 or self.objective != "ns",
             f"negative sampling (objective='ns') needs negative >= 1, got {self.negative}",
         )
-        for name in ("shuffle", "shared_negatives"):
+        for name in _FLAGS:
             _require(
                 isinstance(getattr(self, name), bool),
                 f"{name} must be True or False, got {_shown(getattr(self, name))}",
@@ -207,3 +230,46 @@ def _shown(value: Any) -> str:
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise ValueError(message)
+
+
+def resolve_objective(objective: Any, hs: Any, sg: Any, negative: Any) -> Any:
+    """The objective from skipgram's `objective` and gensim's `sg`, `hs` and `negative`.
+
+    gensim trains hierarchical softmax and negative sampling together when `hs=1` and
+    `negative > 0` (its default negative is 5); skipgram trains one objective, so that
+    combination is refused with the two ways out rather than silently becoming one of them."""
+    _require(
+        sg in (1, True) and not isinstance(sg, float),
+        "sg=0 selects CBOW, which skipgram does not implement: it trains skip-gram only "
+        f"(sg=1, the only value accepted, and the default), got sg={_shown(sg)}. For CBOW, "
+        "use gensim.models.Word2Vec",
+    )
+    if hs is None:
+        return "ns" if objective is None else objective
+    _require(
+        hs in (0, 1) and not isinstance(hs, float),
+        f"hs must be 0 or 1, got {_shown(hs)}",
+    )
+    if hs:
+        _require(
+            objective in (None, "hs"),
+            f"hs=1 asks for hierarchical softmax but objective={objective!r}: pass one of them",
+        )
+        _require(
+            not (_is_int(negative) and negative > 0),
+            f"hs=1 with negative={_shown(negative)}: gensim trains hierarchical softmax and "
+            "negative sampling together then, skipgram trains one objective. Pass hs=1, "
+            "negative=0 for hierarchical softmax (objective='hs'), or hs=0 for negative "
+            "sampling",
+        )
+        return "hs"
+    _require(
+        objective != "hs",
+        "hs=0 contradicts objective='hs': pass one of them",
+    )
+    _require(
+        objective is not None or not _is_int(negative) or negative > 0,
+        "hs=0 and negative=0 leave nothing to train: pass negative > 0 for negative sampling "
+        "or hs=1 for hierarchical softmax",
+    )
+    return "ns" if objective is None else objective

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +19,12 @@ from skipgram._inner import build_alias_table
 from skipgram.corpus import iter_checked
 
 logger = logging.getLogger(__name__)
+
+# What a `trim_rule(word, count, min_count)` returns, with gensim.utils' values, so gensim's
+# constants work too: apply min_count, drop the word, or keep it whatever its count.
+RULE_DEFAULT, RULE_DISCARD, RULE_KEEP = 0, 1, 2
+TrimRule = Callable[[str, int, int], int]
+NULL_WORD = "\0"  # gensim's null_word=1 pseudo-word, appended with count 1
 
 
 @dataclass
@@ -45,6 +52,9 @@ class Vocabulary:
     total_words: int
     total_sentences: int
     index: dict[str, int] = field(init=False, repr=False)
+    # The count threshold the words were kept with (min_count, or higher by max_final_vocab);
+    # None when unknown (a vocabulary loaded from a file).
+    effective_min_count: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         counts = np.asarray(self.counts)
@@ -54,7 +64,9 @@ class Vocabulary:
         self.counts = counts.astype(np.int64, copy=False)
         if len(self.words) != len(self.counts) or self.counts.ndim != 1:
             raise ValueError("words and counts must have the same length")
-        if np.any(self.counts < 1) or self.total_words < int(self.counts.sum()):
+        # gensim's null word is counted once although the corpus never holds it.
+        null = int(bool(self.words) and self.words[-1] == NULL_WORD and self.counts[-1] == 1)
+        if np.any(self.counts < 1) or self.total_words + null < int(self.counts.sum()):
             raise ValueError("counts must be positive and add up to at most total_words")
         self.index = {word: i for i, word in enumerate(self.words)}
         if len(self.index) != len(self.words):
@@ -69,14 +81,17 @@ class Vocabulary:
         sentences: Iterable[Sequence[str]],
         min_count: int = 5,
         max_vocab_size: int | None = None,
+        **rules: Any,
     ) -> Vocabulary:
         """Count the words of `sentences` in one streaming pass and keep those seen at least
-        `min_count` times.
+        `min_count` times (`rules`: see `from_arrays`).
 
         With `max_vocab_size`, the running count table is pruned whenever it grows past that
         many distinct words (rare words are dropped, with a rising threshold, exactly like
         word2vec.c), which bounds memory on huge corpora at the price of undercounting words
-        that were pruned before they became frequent."""
+        that were pruned before they became frequent. A `trim_rule` decides there too, as in
+        gensim: the words it keeps survive pruning, the words it discards go."""
+        trim_rule = rules.get("trim_rule")
         counts: Counter[str] = Counter()
         total_words = total_sentences = 0
         prune_below = 1
@@ -85,19 +100,29 @@ class Vocabulary:
             total_words += len(sentence)
             total_sentences += 1
             if max_vocab_size is not None and len(counts) > max_vocab_size:
-                counts = Counter({w: c for w, c in counts.items() if c > prune_below})
+                keys = list(counts)
+                values = np.fromiter(counts.values(), dtype=np.int64, count=len(keys))
+                keep = kept_words(keys, values, prune_below + 1, trim_rule)
+                counts = Counter(
+                    {k: int(c) for k, c, kept in zip(keys, values, keep, strict=True) if kept}
+                )
                 prune_below += 1
-        return cls.from_counts(counts, min_count, total_words, total_sentences)
+        return cls.from_counts(counts, min_count, total_words, total_sentences, **rules)
 
     @classmethod
     def from_counts(
-        cls, counts: dict[str, int], min_count: int, total_words: int, total_sentences: int
+        cls,
+        counts: dict[str, int],
+        min_count: int,
+        total_words: int,
+        total_sentences: int,
+        **rules: Any,
     ) -> Vocabulary:
         """Keep the words counted at least `min_count` times, most frequent first (ties keep
-        the order in which the words were first seen)."""
+        the order in which the words were first seen); `rules`: see `from_arrays`."""
         keys = list(counts)
         values = np.fromiter(counts.values(), dtype=np.int64, count=len(keys))
-        return cls.from_arrays(keys, values, min_count, total_words, total_sentences)[0]
+        return cls.from_arrays(keys, values, min_count, total_words, total_sentences, **rules)[0]
 
     @classmethod
     def from_arrays(
@@ -107,21 +132,37 @@ class Vocabulary:
         min_count: int,
         total_words: int,
         total_sentences: int,
+        *,
+        max_final_vocab: int | None = None,
+        trim_rule: TrimRule | None = None,
+        sorted_vocab: bool = True,
+        null_word: bool = False,
     ) -> tuple[Vocabulary, np.ndarray]:
         """`from_counts` for words `keys` (in order of first appearance) with `counts`, also
-        returning the int32 map from a position in `keys` to its vocabulary id (-1: dropped)."""
+        returning the int32 map from a position in `keys` to its vocabulary id (-1: dropped).
+
+        gensim's vocabulary rules: `max_final_vocab` raises the threshold to the count that
+        keeps at most that many words (`effective_min_count`); `trim_rule(word, count,
+        min_count)` returns RULE_KEEP, RULE_DISCARD or RULE_DEFAULT (apply the threshold) for
+        each word; `sorted_vocab=False` keeps the words in order of first appearance;
+        `null_word` appends the pseudo-word "\\0" with count 1."""
         if total_words == 0:
             raise ValueError(
                 f"the corpus is empty ({total_sentences} sentences, 0 words): "
                 "nothing to build a vocabulary from"
             )
-        kept = np.flatnonzero(counts >= min_count)
+        threshold = effective_min_count(counts, min_count, max_final_vocab)
+        kept = np.flatnonzero(kept_words(keys, counts, threshold, trim_rule))
         if kept.size == 0:
-            raise ValueError(_too_rare(keys, counts, min_count, total_words))
-        order = kept[np.argsort(-counts[kept], kind="stable")]
+            raise ValueError(_too_rare(keys, counts, threshold, total_words, trim_rule))
+        order = kept[np.argsort(-counts[kept], kind="stable")] if sorted_vocab else kept
         remap = np.full(len(keys), -1, dtype=np.int32)
         remap[order] = np.arange(len(order), dtype=np.int32)
-        vocab = cls([keys[i] for i in order], counts[order], total_words, total_sentences)
+        words, word_counts = [keys[i] for i in order], counts[order]
+        if null_word and NULL_WORD not in words:
+            words.append(NULL_WORD)
+            word_counts = np.append(word_counts, 1)
+        vocab = cls(words, word_counts, total_words, total_sentences, threshold)
         logger.info(
             "vocabulary: %d of %d distinct words have count >= %d (%.1f%% of %d tokens)",
             len(vocab),
@@ -173,8 +214,49 @@ class Vocabulary:
         return HuffmanTree(offsets, by_rank.codes[source], by_rank.points[source])
 
 
-def _too_rare(keys: list[str], counts: np.ndarray, min_count: int, total_words: int) -> str:
+def effective_min_count(counts: np.ndarray, min_count: int, max_final_vocab: int | None) -> int:
+    """gensim's `effective_min_count`: `min_count`, raised by `max_final_vocab` to one more
+    than the count of the first word beyond that many (so ties may keep fewer words)."""
+    if max_final_vocab is None or max_final_vocab >= len(counts):
+        return min_count
+    beyond = int(-np.partition(-counts, max_final_vocab)[max_final_vocab])
+    return max(beyond + 1, min_count)
+
+
+def kept_words(
+    keys: Sequence[str], counts: np.ndarray, min_count: int, trim_rule: TrimRule | None = None
+) -> np.ndarray:
+    """Which words stay: count >= `min_count`, unless `trim_rule(word, count, min_count)` says
+    RULE_KEEP or RULE_DISCARD (gensim's `keep_vocab_item`). A rule answering anything else
+    raises TypeError: a bool, say, would read as RULE_DISCARD (True == 1) in gensim."""
+    keep = counts >= min_count
+    if trim_rule is None:
+        return keep
+    for i, (word, count) in enumerate(zip(keys, counts.tolist(), strict=True)):
+        verdict = trim_rule(word, count, min_count)
+        if isinstance(verdict, bool) or verdict not in (RULE_DEFAULT, RULE_DISCARD, RULE_KEEP):
+            raise TypeError(
+                f"trim_rule must return RULE_DEFAULT (0), RULE_DISCARD (1) or RULE_KEEP (2) "
+                f"(skipgram.vocab or gensim.utils), got {verdict!r:.40} for word {word!r:.60}"
+            )
+        if verdict != RULE_DEFAULT:
+            keep[i] = verdict == RULE_KEEP
+    return keep
+
+
+def _too_rare(
+    keys: list[str],
+    counts: np.ndarray,
+    min_count: int,
+    total_words: int,
+    trim_rule: TrimRule | None = None,
+) -> str:
     """Why no word made it into the vocabulary, with the counts to choose a new min_count."""
+    if trim_rule is not None:
+        return (
+            f"no word is left: trim_rule and min_count={min_count} dropped all "
+            f"{len(keys)} distinct words of the {total_words} tokens"
+        )
     if len(keys) == 0:  # only max_vocab_size pruning empties the table of a non-empty corpus
         return (
             f"the corpus has {total_words} tokens, but max_vocab_size pruning dropped every "

@@ -3,10 +3,12 @@ keywords, the model attributes gensim code reads, the constructor keywords and t
 training-side methods (predict_output_word, score, build_vocab_from_freq, ...)."""
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import skipgram
 from skipgram import KeyedVectors, SkipGram
 
 SMALL = {"vector_size": 16, "min_count": 1, "workers": 1, "seed": 3}
@@ -260,3 +262,203 @@ def test_estimate_memory_reports_every_matrix(corpus):
     assert report["total"] == sum(v for k, v in report.items() if k != "total")
     hs = SkipGram(corpus, objective="hs", **SMALL).estimate_memory(vocab_size=1000)
     assert hs["syn1"] == 999 * 16 * 4 and hs["vocab"] == 700 * 1000
+
+
+# ---- constructor keywords ----------------------------------------------------------------
+
+
+def test_sg_is_one_and_cbow_is_refused(corpus):
+    assert SkipGram(corpus, sg=1, **SMALL).sg == 1
+    for cbow in (0, False):
+        with pytest.raises(ValueError, match=r"sg=0 selects CBOW.*gensim\.models\.Word2Vec"):
+            SkipGram(corpus, sg=cbow, **SMALL)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "objective"),
+    [
+        ({"hs": 1, "negative": 0}, "hs"),
+        ({"hs": True, "negative": 0, "objective": "hs"}, "hs"),
+        ({"hs": 0}, "ns"),
+        ({"hs": 0, "objective": "softmax"}, "softmax"),
+        ({}, "ns"),
+    ],
+)
+def test_hs_selects_the_objective(kwargs, objective):
+    assert SkipGram(**kwargs).params.objective == objective
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"hs": 1}, r"hs=1 with negative=5: gensim trains .* together"),
+        ({"hs": 1, "negative": 3}, "Pass hs=1, negative=0"),
+        ({"hs": 1, "negative": 0, "objective": "softmax"}, "hs=1 asks for hierarchical"),
+        ({"hs": 0, "objective": "hs"}, "hs=0 contradicts objective='hs'"),
+        ({"hs": 0, "negative": 0}, "leave nothing to train"),
+        ({"hs": 2}, "hs must be 0 or 1"),
+    ],
+)
+def test_combinations_skipgram_does_not_train_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        SkipGram(**kwargs)
+
+
+def test_constructor_defaults_are_the_parameters_defaults():
+    import dataclasses
+    import inspect
+
+    from skipgram.params import Parameters
+
+    signature = inspect.signature(SkipGram.__init__).parameters
+    for field in dataclasses.fields(Parameters):
+        if field.name != "objective":  # None in the constructor: decided by hs
+            assert signature[field.name].default == field.default, field.name
+
+
+def test_a_misspelt_keyword_names_the_valid_ones_and_gensim_3_renames():
+    with pytest.raises(TypeError, match=r"unknown parameter\(s\) windw; valid ones are .*window"):
+        SkipGram(windw=3)
+    with pytest.raises(TypeError, match="'iter' is now 'epochs'"):
+        SkipGram(iter=3)
+
+
+def test_a_type_checker_catches_a_misspelt_keyword_and_sees_the_types(tmp_path, monkeypatch):
+    mypy = pytest.importorskip("mypy.api")
+    script = tmp_path / "user_script.py"
+    script.write_text(
+        "from skipgram import KeyedVectors, SkipGram\n"
+        "model = SkipGram([['a', 'b']], vector_size=10, min_count=1)\n"
+        "wv: KeyedVectors = model.wv\n"
+        "epochs: int = model.epochs + model.corpus_count\n"
+        "model.train(total_examples=model.corpus_count, epochs=model.epochs)\n"
+        "SkipGram(windw=3)\n"
+    )
+    # The package's own sources: the installed one has no py.typed marker yet.
+    monkeypatch.setenv("MYPYPATH", str(Path(skipgram.__file__).parent.parent))
+    out, _, status = mypy.run(
+        [
+            "--strict",
+            "--follow-imports=silent",
+            "--ignore-missing-imports",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            str(script),
+        ]
+    )
+    errors = [line for line in out.splitlines() if ": error:" in line]
+    assert status == 1 and len(errors) == 1, out
+    assert 'user_script.py:6: error: Argument "windw"' in errors[0]
+
+
+def test_min_count_zero_keeps_every_word_like_one(corpus):
+    assert (
+        SkipGram(corpus, min_count=0).wv.index_to_key
+        == SkipGram(corpus, min_count=1).wv.index_to_key
+    )
+
+
+def test_max_final_vocab_raises_the_threshold():
+    corpus = [["a"] * 5 + ["b"] * 4 + ["c"] * 4 + ["d"] * 2 + ["e"]]
+    model = SkipGram(corpus, max_final_vocab=2, **SMALL)
+    # The third word has count 4: every word with a count of 4 or less goes (ties included).
+    assert model.wv.index_to_key == ["a"] and model.effective_min_count == 5
+    model = SkipGram(corpus, max_final_vocab=3, **SMALL)
+    assert model.wv.index_to_key == ["a", "b", "c"] and model.effective_min_count == 3
+    assert SkipGram(corpus, max_final_vocab=10, **SMALL).effective_min_count == 1
+    with pytest.raises(ValueError, match="max_final_vocab must be an integer in"):
+        SkipGram(max_final_vocab=0)
+
+
+def test_trim_rules_from_the_constructor_and_from_build_vocab():
+    from skipgram.vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
+
+    corpus = [["common"] * 5 + ["rare", "drop"] * 5 + ["once"]]
+
+    def rule(word, count, min_count):
+        return {"drop": RULE_DISCARD, "once": RULE_KEEP}.get(word, RULE_DEFAULT)
+
+    model = SkipGram(corpus, min_count=2, trim_rule=rule, vector_size=8)
+    assert set(model.wv.index_to_key) == {"common", "rare", "once"}
+    model.build_vocab(corpus)  # the constructor's rule is kept for later builds
+    assert "drop" not in model.wv
+    model.build_vocab(corpus, trim_rule=lambda w, c, m: RULE_DEFAULT)
+    assert set(model.wv.index_to_key) == {"common", "rare", "drop"}
+
+
+def test_a_trim_rule_answering_something_else_is_an_error():
+    with pytest.raises(TypeError, match=r"trim_rule must return RULE_DEFAULT \(0\).*True"):
+        SkipGram([["a", "b"]], min_count=1, trim_rule=lambda w, c, m: w == "a")
+    with pytest.raises(TypeError, match="trim_rule must be a function"):
+        SkipGram(trim_rule="not a function")
+
+
+def test_a_trim_rule_decides_the_pruning_of_max_vocab_size():
+    from skipgram.vocab import RULE_DEFAULT, RULE_KEEP
+
+    corpus = [["x", "y", "z", "w"], ["x", "y"]] * 3 + [["keep", "a", "b", "c", "d"]]
+    model = SkipGram(
+        corpus,
+        min_count=1,
+        max_vocab_size=4,
+        trim_rule=lambda w, c, m: RULE_KEEP if w == "keep" else RULE_DEFAULT,
+        vector_size=8,
+    )
+    assert "keep" in model.wv and "a" not in model.wv
+
+
+def test_unsorted_vocabulary_keeps_first_appearance_and_trains(corpus, tmp_path):
+    model = SkipGram(corpus, sorted_vocab=False, objective="hs", negative=0, **SMALL)
+    first_seen = list(dict.fromkeys(word for sentence in corpus for word in sentence))
+    assert model.wv.index_to_key == first_seen
+    model.train(epochs=1)
+    model.save(tmp_path / "unsorted.model")
+    assert SkipGram.load(tmp_path / "unsorted.model").params.sorted_vocab is False
+    with pytest.raises(ValueError, match="sorted_vocab must be True or False"):
+        SkipGram(sorted_vocab=2)
+
+
+def test_the_null_word_joins_the_vocabulary_trains_and_saves(tmp_path):
+    corpus = [["a", "b", "c"]] * 4  # every token kept: the null word's count is extra
+    model = SkipGram(corpus, min_count=1, null_word=1, vector_size=8).train(epochs=1)
+    assert model.wv.index_to_key[-1] == "\0" and model.wv.counts[-1] == 1
+    model.save(tmp_path / "null.model")
+    assert SkipGram.load(tmp_path / "null.model").wv.index_to_key[-1] == "\0"
+    assert "\0" not in SkipGram(corpus, min_count=1, vector_size=8).wv
+
+
+def in_window_pairs(corpus, window):
+    return sum(min(i, window) + min(len(s) - 1 - i, window) for s in corpus for i in range(len(s)))
+
+
+def test_fixed_windows_pair_every_word_within_the_window(corpus):
+    params = {**SMALL, "sample": 0.0, "window": 3, "epochs": 1}
+    fixed = SkipGram(corpus, shrink_windows=False, **params).train()
+    assert fixed.last_epoch.pairs == in_window_pairs(corpus, 3)
+    shrunk = SkipGram(corpus, **params).train()
+    assert shrunk.last_epoch.pairs < fixed.last_epoch.pairs  # mean reach (w + 1) / 2
+
+
+def test_constructor_compute_loss_and_callbacks_are_train_defaults(corpus, tmp_path):
+    class Count:
+        epochs = 0
+
+        def on_epoch_end(self, model):
+            Count.epochs += 1
+
+    model = SkipGram(corpus, compute_loss=True, callbacks=[Count()], **{**SMALL, "epochs": 2})
+    model.train()
+    assert len(model.loss_history) == 2 and Count.epochs == 2
+    model.train(compute_loss=False, callbacks=[])  # a call's own arguments win
+    assert len(model.loss_history) == 2 and Count.epochs == 2
+    model.save(tmp_path / "loss.model")
+    loaded = SkipGram.load(tmp_path / "loss.model")
+    assert loaded.compute_loss is True and loaded.callbacks == []  # callbacks are not saved
+
+
+def test_wv_is_an_empty_keyed_vectors_before_the_vocabulary():
+    model = SkipGram(vector_size=7)
+    assert isinstance(model.wv, KeyedVectors) and len(model.wv) == 0
+    assert model.wv.vector_size == 7
+    with pytest.raises(KeyError):
+        model.wv["anything"]

@@ -76,6 +76,13 @@ def train(
             names the stage, the phase and every attempt), or no worker is left.
         DivergenceError: the vectors hold NaN or infinite values after an epoch.
     """
+    for local_only in ("trim_rule", "corpus_file"):
+        if params.get(local_only) is not None:
+            raise TypeError(
+                f"{local_only} is not supported by distributed training: the vocabulary is "
+                "counted on the workers (filter the tokens of the files instead, or train "
+                "with SkipGram on one machine)"
+            )
     model = SkipGram(**params)  # validates the parameters, with SkipGram's messages
     _check_int("max_sentence_length", max_sentence_length, low=1)
     _check_int("max_retries", max_retries, low=0)

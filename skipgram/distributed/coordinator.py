@@ -140,7 +140,15 @@ class Coordinator:
             merged = _tree_reduce(
                 self.client, [f for _, f in pinned], merge_counts, 1, p.max_vocab_size
             )
-            root = self.client.submit(finish_vocabulary, merged[0], p.min_count, pure=False)
+            root = self.client.submit(
+                finish_vocabulary,
+                merged[0],
+                p.min_count,
+                max_final_vocab=p.max_final_vocab,
+                sorted_vocab=p.sorted_vocab,
+                null_word=p.null_word,
+                pure=False,
+            )
             return self._wait(pinned, [root], options.round_timeout, (COUNTING, REDUCTION))
 
         [(vocab, self.file_words)] = self._attempts("the vocabulary").run(attempt)

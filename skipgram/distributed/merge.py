@@ -6,6 +6,8 @@ tree (`coordinator._tree_reduce`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from skipgram.distributed.messages import RowSums, Update, WordCounts
@@ -43,10 +45,13 @@ def merge_counts(left: WordCounts, right: WordCounts, max_vocab_size: int | None
     return pruned(merged, max_vocab_size)
 
 
-def finish_vocabulary(table: WordCounts, min_count: int) -> tuple[Vocabulary, dict[int, int]]:
-    """The vocabulary of the merged counts, and the raw tokens of each file."""
+def finish_vocabulary(
+    table: WordCounts, min_count: int, **rules: Any
+) -> tuple[Vocabulary, dict[int, int]]:
+    """The vocabulary of the merged counts, and the raw tokens of each file; `rules` are
+    `Vocabulary.from_arrays`' (max_final_vocab, sorted_vocab, null_word)."""
     vocab, _ = Vocabulary.from_arrays(
-        table.keys, table.counts, min_count, table.total_words, table.total_sentences
+        table.keys, table.counts, min_count, table.total_words, table.total_sentences, **rules
     )
     return vocab, table.file_words
 

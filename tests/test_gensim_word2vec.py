@@ -1,0 +1,306 @@
+"""Differential tests: the same gensim-style code run on gensim's `Word2Vec(sg=1)` and on
+skipgram's `SkipGram`, comparing what comes out (attributes, vocabularies, shapes, errors and
+the qualitative result on planted corpora), not copies of gensim's own tests.
+
+Each test writes its gensim code once, as a function of `make` (the class to build a model
+with), and runs it on both. Where skipgram deliberately differs (the constructor does not
+train; sg=0 and hs=1 with negative > 0 are refused), the test says so.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+gensim_word2vec = pytest.importorskip("gensim.models.word2vec")
+gensim_utils = pytest.importorskip("gensim.utils")
+
+from skipgram import SkipGram  # noqa: E402
+
+COMMON = {"vector_size": 16, "window": 3, "min_count": 1, "workers": 1, "seed": 1}
+
+
+def gensim_model(*args, **kwargs):
+    return gensim_word2vec.Word2Vec(*args, sg=1, **kwargs)
+
+
+def skipgram_model(*args, **kwargs):
+    return SkipGram(*args, sg=1, **kwargs)
+
+
+MAKERS = {"gensim": gensim_model, "skipgram": skipgram_model}
+
+
+def on_both(code):
+    """Run `code(make)` with each library's model class: {"gensim": result, "skipgram": ...}."""
+    return {name: code(make) for name, make in MAKERS.items()}
+
+
+@pytest.fixture
+def corpus(make_planted):
+    return make_planted(groups=3, group_size=4, sentences=1000, length=10, seed=1)
+
+
+def count_of(model, word):
+    """A word's corpus count: gensim's `get_vecattr`, or skipgram's `counts` array."""
+    if hasattr(model.wv, "get_vecattr"):
+        return int(model.wv.get_vecattr(word, "count"))
+    return int(model.wv.counts[model.wv.get_index(word)])
+
+
+def group_of(word):
+    return word.split("w")[0]
+
+
+def neighbours_in_group(model):
+    """How many words have a nearest neighbour from their own planted group."""
+    return sum(
+        group_of(model.wv.most_similar(word, topn=1)[0][0]) == group_of(word)
+        for word in model.wv.index_to_key
+    )
+
+
+# ---- the tutorial idiom ---------------------------------------------------------------------
+
+
+def test_the_two_step_tutorial_gives_the_same_attributes_and_recovers_the_groups(corpus):
+    def tutorial(make):
+        model = make(epochs=5, **COMMON)
+        model.build_vocab(corpus)
+        model.train(corpus, total_examples=model.corpus_count, epochs=model.epochs)
+        return model
+
+    both = on_both(tutorial)
+    g, s = both["gensim"], both["skipgram"]
+    for name in ("corpus_count", "corpus_total_words", "epochs", "window", "vector_size"):
+        assert getattr(g, name) == getattr(s, name), name
+    for name in ("alpha", "min_alpha", "sample", "negative", "hs", "sg", "layer1_size"):
+        assert getattr(g, name) == getattr(s, name), name
+    assert set(g.wv.index_to_key) == set(s.wv.index_to_key)
+    for word in g.wv.index_to_key:
+        assert count_of(g, word) == count_of(s, word)
+    assert g.syn1neg.shape == s.syn1neg.shape
+    np.testing.assert_array_equal(g.cum_table, s.cum_table)  # same counts, same table
+    assert not hasattr(g, "syn1") and not hasattr(s, "syn1")
+    assert neighbours_in_group(g) == neighbours_in_group(s) == len(g.wv)
+
+
+def test_the_one_step_forms_agree_once_skipgram_trains(corpus):
+    # gensim's constructor trains; skipgram's builds the vocabulary and warns until .train().
+    g = gensim_model(corpus, epochs=5, **COMMON)
+    s = skipgram_model(corpus, epochs=5, **COMMON)
+    with pytest.warns(UserWarning, match="random"):
+        s.wv.most_similar("g0w0")
+    s.train()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert neighbours_in_group(s) == neighbours_in_group(g) == len(g.wv)
+
+
+def test_train_keywords_are_accepted_with_the_same_effect_on_the_counts(corpus):
+    def train_by_words(make):
+        model = make(**COMMON)
+        model.build_vocab(corpus_iterable=corpus)
+        model.train(
+            corpus_iterable=corpus,
+            total_words=model.corpus_total_words,
+            epochs=2,
+            start_alpha=0.03,
+            end_alpha=0.001,
+            word_count=0,
+            queue_factor=3,
+            report_delay=60.0,
+            compute_loss=True,
+            callbacks=(),
+        )
+        return model
+
+    both = on_both(train_by_words)
+    for model in both.values():
+        assert model.get_latest_training_loss() > 0
+    # The same pairs and the same loss per pair, up to sampling: the sums are close.
+    ratio = both["skipgram"].get_latest_training_loss() / both["gensim"].get_latest_training_loss()
+    assert 0.7 < ratio < 1.4
+
+
+def test_a_loss_not_asked_for_is_zero(corpus):
+    def no_loss(make):
+        model = make(epochs=1, **COMMON)
+        model.build_vocab(corpus)
+        model.train(corpus, total_examples=model.corpus_count, epochs=1)
+        return model.get_latest_training_loss()
+
+    assert on_both(no_loss) == {"gensim": 0.0, "skipgram": 0.0}
+
+
+def test_gensim_callbacks_run_on_both(corpus):
+    from gensim.models.callbacks import CallbackAny2Vec
+
+    class EpochCounter(CallbackAny2Vec):
+        def __init__(self):
+            self.begun = self.ended = 0
+
+        def on_epoch_begin(self, model):
+            self.begun += 1
+
+        def on_epoch_end(self, model):
+            self.ended += 1
+
+    def count_epochs(make):
+        counter = EpochCounter()
+        model = make(epochs=3, **COMMON)
+        model.build_vocab(corpus)
+        model.train(corpus, total_examples=model.corpus_count, epochs=3, callbacks=[counter])
+        return counter.begun, counter.ended
+
+    assert on_both(count_epochs) == {"gensim": (3, 3), "skipgram": (3, 3)}
+
+
+def test_setting_the_learning_rate_between_calls(corpus):
+    # The manual-decay loop of old tutorials: lower min_alpha before alpha (skipgram checks
+    # min_alpha <= alpha on every assignment).
+    def manual_decay(make):
+        model = make(**COMMON)
+        model.build_vocab(corpus)
+        for _ in range(2):
+            model.train(corpus, total_examples=model.corpus_count, epochs=1)
+            model.min_alpha = model.alpha - 0.002
+            model.alpha = model.alpha - 0.002
+        return round(model.alpha, 6), round(model.min_alpha, 6)
+
+    assert on_both(manual_decay) == {"gensim": (0.021, 0.021), "skipgram": (0.021, 0.021)}
+
+
+def test_training_from_a_corpus_file(corpus, tmp_path):
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(sentence) for sentence in corpus) + "\n")
+
+    def from_file(make):
+        model = make(corpus_file=str(path), epochs=1, **COMMON)
+        model.train(corpus_file=str(path), total_words=model.corpus_total_words, epochs=1)
+        return model.corpus_count, model.corpus_total_words, len(model.wv)
+
+    both = on_both(from_file)
+    assert both["gensim"] == both["skipgram"] == (len(corpus), 10 * len(corpus), 12)
+
+
+# ---- constructor keywords --------------------------------------------------------------------
+
+
+TEXTS = pytest.importorskip("gensim.test.utils").common_texts  # gensim's 9 tiny sentences
+
+
+def vocabulary(model):
+    return list(model.wv.index_to_key)
+
+
+def test_min_count_zero_keeps_every_word():
+    both = on_both(lambda make: set(vocabulary(make(TEXTS, vector_size=8, min_count=0))))
+    assert both["gensim"] == both["skipgram"] == {w for text in TEXTS for w in text}
+
+
+@pytest.mark.parametrize(("max_final_vocab", "min_count"), [(4, 4), (4, 2), (100, 1), (1, 1)])
+def test_max_final_vocab_picks_the_same_effective_min_count(max_final_vocab, min_count):
+    def build(make):
+        model = make(vector_size=8, max_final_vocab=max_final_vocab, min_count=min_count)
+        model.build_vocab(TEXTS)
+        return model.effective_min_count, set(vocabulary(model))
+
+    both = on_both(build)
+    assert both["gensim"] == both["skipgram"]
+
+
+def keep_out_human(word, count, min_count):
+    if word == "human":
+        return gensim_utils.RULE_DISCARD
+    return gensim_utils.RULE_DEFAULT
+
+
+def keep_graph(word, count, min_count):
+    return gensim_utils.RULE_KEEP if word == "graph" else gensim_utils.RULE_DEFAULT
+
+
+@pytest.mark.parametrize("where", ["constructor", "build_vocab"])
+def test_trim_rules_drop_and_keep_the_same_words(where):
+    def build(make):
+        if where == "constructor":
+            return set(
+                vocabulary(make(TEXTS, vector_size=8, min_count=2, trim_rule=keep_out_human))
+            )
+        model = make(vector_size=8, min_count=4)
+        model.build_vocab(TEXTS, trim_rule=keep_graph)  # graph occurs 3 times
+        return set(vocabulary(model))
+
+    both = on_both(build)
+    assert both["gensim"] == both["skipgram"]
+    assert (
+        ("human" not in both["gensim"]) if where == "constructor" else ("graph" in both["gensim"])
+    )
+
+
+def test_unsorted_vocabularies_keep_the_order_of_first_appearance():
+    both = on_both(lambda make: vocabulary(make(TEXTS, vector_size=8, min_count=1, sorted_vocab=0)))
+    assert both["gensim"] == both["skipgram"]
+    sorted_both = on_both(lambda make: make(TEXTS, vector_size=8, min_count=1, sorted_vocab=1))
+    for model in sorted_both.values():
+        counts = [count_of(model, w) for w in model.wv.index_to_key]
+        assert counts == sorted(counts, reverse=True)
+
+
+def test_the_null_word_is_added_last_with_count_one():
+    g = gensim_model(TEXTS, vector_size=8, min_count=1, null_word=1)
+    s = skipgram_model(TEXTS, vector_size=8, min_count=1, null_word=1)
+    assert g.wv.index_to_key[-1] == s.wv.index_to_key[-1] == "\0"
+    assert count_of(g, "\0") == count_of(s, "\0") == 1
+    assert len(g.wv) == len(s.wv)
+    s.train()  # trains with the pseudo-word in the vocabulary (it is only ever noise)
+
+
+def test_fixed_windows_and_loss_flags_are_model_attributes(corpus):
+    def build(make):
+        model = make(corpus, shrink_windows=False, compute_loss=True, epochs=1, **COMMON)
+        return model.shrink_windows, model.compute_loss
+
+    assert on_both(build) == {"gensim": (False, True), "skipgram": (False, True)}
+
+
+def test_hierarchical_softmax_alone_has_the_same_shapes(corpus):
+    def build(make):
+        model = make(corpus, hs=1, negative=0, epochs=1, **COMMON)
+        return model.hs, model.negative, hasattr(model, "syn1neg"), model.syn1.shape[1]
+
+    both = on_both(build)
+    assert both["gensim"] == both["skipgram"] == (1, 0, False, 16)
+    # gensim's syn1 has a row per word, the last one unused; skipgram's one per inner node.
+    assert SkipGram(corpus, hs=1, negative=0, **COMMON).syn1.shape[0] == 11
+
+
+def test_what_skipgram_refuses_and_gensim_trains(corpus):
+    # gensim trains CBOW with sg=0 and both objectives with hs=1, negative=5: skipgram trains
+    # neither and says so, instead of training something else.
+    gensim_word2vec.Word2Vec(corpus, sg=0, epochs=1, **COMMON)
+    gensim_model(corpus, hs=1, negative=5, epochs=1, **COMMON)
+    with pytest.raises(ValueError, match="CBOW"):
+        SkipGram(corpus, sg=0, **COMMON)
+    with pytest.raises(ValueError, match=r"hs=1 with negative=5.*negative=0"):
+        skipgram_model(corpus, hs=1, negative=5, **COMMON)
+    with pytest.raises(ValueError, match="hs=1 with negative=5"):
+        skipgram_model(corpus, hs=1, **COMMON)  # gensim's default negative is 5 too
+
+
+def test_nothing_to_train_is_an_error_in_both(corpus):
+    errors = {}
+    for name, make in MAKERS.items():
+        with pytest.raises(ValueError) as caught:
+            model = make(corpus, hs=0, negative=0, epochs=1, **COMMON)
+            model.train(corpus, total_examples=model.corpus_count, epochs=1)
+        errors[name] = str(caught.value)
+    assert "hs" in errors["gensim"] and "hs" in errors["skipgram"]
+
+
+def test_a_misspelt_keyword_is_a_type_error_in_skipgram():
+    # gensim 4 raises TypeError too for unknown keywords such as gensim 3's `size`.
+    with pytest.raises(TypeError):
+        gensim_word2vec.Word2Vec(TEXTS, size=10)
+    with pytest.raises(TypeError, match="'size' is now 'vector_size'"):
+        SkipGram(TEXTS, size=10)
