@@ -6,6 +6,14 @@ import os
 import sys
 import warnings
 
+# What a query on a model whose vectors are still the initial random ones warns (gensim's
+# constructor trains; this one only builds the vocabulary, so the mistake is easy to make).
+UNTRAINED_MODEL = (
+    "this model has not been trained: its vectors are still random, so this answer means "
+    "nothing. SkipGram(corpus) only builds the vocabulary; call model.train() first "
+    "(e.g. model = SkipGram(corpus).train())"
+)
+
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 

@@ -1,4 +1,5 @@
-"""The attributes of gensim's `Word2Vec`, as views onto `SkipGram`'s own state.
+"""The attributes of gensim's `Word2Vec`, as views onto `SkipGram`'s own state, and the
+gensim methods that only read it (`predict_output_word`, `score`, `estimate_memory`, ...).
 
 gensim code reads, and sometimes sets, `model.epochs`, `model.alpha`, `model.corpus_count`,
 `model.syn1neg` and the like. Each value lives once in the model (`model.params`,
@@ -15,10 +16,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import numpy as np
 
+from skipgram._warnings import warn_at_caller
 from skipgram.batching import DEFAULT_MEMORY_LIMIT
-from skipgram.params import Parameters
+from skipgram.corpus import check_sentences
+from skipgram.params import Parameters, check_float, check_int
+from skipgram.prediction import predict_output_word, score_sentences
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     from skipgram.keyedvectors import KeyedVectors
     from skipgram.vocab import Vocabulary
 
@@ -224,3 +230,69 @@ class Word2VecNames:
             report["total"],
         )
         return report
+
+    def predict_output_word(
+        self, context_words_list: Sequence[str | int], topn: int | None = 10
+    ) -> list[tuple[str, float]] | None:
+        """The `topn` words most probable given the context words (or row indices), with their
+        probabilities, as gensim computes them: a softmax over the vocabulary of the output
+        vectors' scores against the mean of the context words' vectors. None (with a logged
+        warning) if no context word is known.
+
+        Raises:
+            RuntimeError: no vocabulary yet, or hierarchical softmax (no output vector per
+                word: gensim refuses it too).
+        """
+        if self.vocab is None or self.output_vectors is None:
+            raise RuntimeError("the model has no vectors yet: build the vocabulary and train")
+        if self.params.objective == "hs":
+            raise RuntimeError(
+                "predict_output_word needs one output vector per word: objective 'ns' or "
+                "'softmax' (gensim: negative > 0); hierarchical softmax has inner-node vectors"
+            )
+        if self.wv._query_warning is not None:
+            warn_at_caller(self.wv._query_warning)
+        return predict_output_word(
+            self.vocab, self.wv.vectors, self.output_vectors, context_words_list, topn
+        )
+
+    def score(
+        self,
+        sentences: Iterable[Sequence[str]],
+        total_sentences: int = 1_000_000,
+        chunksize: int = 100,
+        queue_factor: int = 2,
+        report_delay: float = 1.0,
+    ) -> np.ndarray:
+        """The log probability of each sentence under the model, as gensim's `score`: the sum
+        over every pair of words at most `window` apart of log p(context | centre), read from
+        the hierarchical softmax tree (see `skipgram.prediction.score_sentences`). A float32
+        array, one value per sentence, for at most `total_sentences` sentences. Nothing in the
+        model changes. `chunksize`, `queue_factor` and `report_delay` are accepted for gensim's
+        signature: scoring runs in the calling thread.
+
+        Raises:
+            RuntimeError: no vocabulary yet, or an objective other than hierarchical softmax
+                (gensim requires hs=1, negative=0 too).
+        """
+        if self.vocab is None or self.output_vectors is None:
+            raise RuntimeError("you must first build vocabulary before scoring new data")
+        if self.params.objective != "hs":
+            raise RuntimeError(
+                "score is implemented for hierarchical softmax only, as in gensim: build the "
+                "model with objective='hs' (hs=1, negative=0)"
+            )
+        check_int("chunksize", chunksize, (1, 2**63 - 1))
+        check_int("queue_factor", queue_factor)
+        check_float("report_delay", report_delay)
+        check_sentences(sentences)
+        if self.wv._query_warning is not None:
+            warn_at_caller(self.wv._query_warning)
+        return score_sentences(
+            self.vocab,
+            self.wv.vectors,
+            self.output_vectors,
+            self.params.window,
+            sentences,
+            total_sentences,
+        )

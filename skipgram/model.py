@@ -7,25 +7,28 @@ import inspect
 import logging
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, fields
+from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
 import numpy as np
 
 from skipgram import callbacks as hooks
 from skipgram._inner import KernelModel, KernelWorker
+from skipgram._warnings import UNTRAINED_MODEL
 from skipgram.batching import DEFAULT_BATCH_WORDS, CorpusIds
-from skipgram.corpus import (
-    LineSentence,
-    check_sentences,
-    corpus_identity,
-    is_one_shot,
-    same_corpus,
-)
+from skipgram.corpus import check_sentences, corpus_identity, is_one_shot, same_corpus
 from skipgram.gensim_names import Word2VecNames
-from skipgram.io import ModelFormatError, decode_words, encode_words, load_arrays, save_arrays
-from skipgram.keyedvectors import KeyedVectors, check_finite
+from skipgram.kernel_setup import initial_vectors, kernel_tables, make_kernel, worker_seed
+from skipgram.keyedvectors import KeyedVectors
+from skipgram.model_arguments import (
+    Corpus,
+    frequency_table,
+    gensim_flag,
+    one_corpus,
+    unknown_parameters,
+)
+from skipgram.model_file import MODEL_KIND as MODEL_KIND  # re-exported: its old home
+from skipgram.model_file import load_model, save_model
 from skipgram.params import DEFAULT_ALPHA as DEFAULT_ALPHA  # re-exported: its old home
 from skipgram.params import Parameters as Parameters  # re-exported: its old home
 from skipgram.params import check_float, check_int, check_schedule, resolve_objective
@@ -39,17 +42,15 @@ from skipgram.training import (
 )
 from skipgram.vocab import TrimRule, Vocabulary, effective_min_count, kept_words
 
-logger = logging.getLogger(__name__)
+__all__ = [  # what other modules import from here
+    "DivergenceError",
+    "SkipGram",
+    "initial_vectors",
+    "kernel_tables",
+    "make_kernel",
+]
 
-MODEL_KIND = "skipgram_model"
-# What a query on a model whose vectors are still the initial random ones warns (gensim's
-# constructor trains; this one only builds the vocabulary, so the mistake is easy to make).
-UNTRAINED_WARNING = (
-    "this model has not been trained: its vectors are still random, so this answer means "
-    "nothing. SkipGram(corpus) only builds the vocabulary; call model.train() first "
-    "(e.g. model = SkipGram(corpus).train())"
-)
-Corpus = Iterable[Sequence[str]]
+logger = logging.getLogger(__name__)
 
 
 class DivergenceError(FloatingPointError):
@@ -147,7 +148,7 @@ class SkipGram(Word2VecNames):
         # `**unknown` only exists to name the valid keywords (and gensim 3's renamed ones) in
         # the error; typed NoReturn, it makes any other keyword a type checker's error too.
         if unknown:
-            raise TypeError(_unknown_parameters(sorted(unknown)))
+            raise TypeError(unknown_parameters(sorted(unknown), _keywords()))
         self.params = Parameters(
             vector_size=vector_size,
             window=window,
@@ -167,8 +168,8 @@ class SkipGram(Word2VecNames):
             shuffle=shuffle,
             shared_negatives=shared_negatives,
             shrink_windows=shrink_windows,
-            sorted_vocab=_gensim_flag("sorted_vocab", sorted_vocab),
-            null_word=_gensim_flag("null_word", null_word),
+            sorted_vocab=gensim_flag("sorted_vocab", sorted_vocab),
+            null_word=gensim_flag("null_word", null_word),
             compute_loss=compute_loss,
         )
         self.callbacks = hooks.check_callbacks(callbacks)
@@ -257,7 +258,7 @@ class SkipGram(Word2VecNames):
         of the counts is `corpus_total_words`. With `update=True` the counts extend the
         vocabulary like `build_vocab(update=True)`. `keep_raw_vocab` is accepted for gensim's
         signature (skipgram keeps no raw count table). Returns the model."""
-        keys, counts = _frequency_table(word_freq)
+        keys, counts = frequency_table(word_freq)
         sentences = 0 if corpus_count is None else corpus_count
         check_int("corpus_count", sentences, (0, 2**63 - 1))
         total = int(counts.sum())
@@ -299,7 +300,7 @@ class SkipGram(Word2VecNames):
         p = self.params
         vectors = initial_vectors(len(self.vocab), p.vector_size, np.random.default_rng(p.seed))
         self.wv = KeyedVectors(self.vocab.words, vectors, self.vocab.counts)
-        self.wv._query_warning = UNTRAINED_WARNING  # until train() starts updating them
+        self.wv._query_warning = UNTRAINED_MODEL  # until train() starts updating them
         self.output_vectors = np.zeros((self._output_rows(), p.vector_size), dtype=np.float32)
         self.epochs_trained = 0
         self.loss_history = []
@@ -322,8 +323,7 @@ class SkipGram(Word2VecNames):
     def _require_vocab(self, method: str) -> None:
         if self.vocab is None or self.output_vectors is None:
             raise RuntimeError(
-                f"{method} extends an existing vocabulary: build one first with "
-                "model.build_vocab(corpus)"
+                f"{method} needs a vocabulary: build one first with model.build_vocab(corpus)"
             )
 
     def _merge_counts(
@@ -475,7 +475,7 @@ class SkipGram(Word2VecNames):
             raise ValueError("the training corpus is empty: it yielded no words")
         kernel = self._kernel(compute_loss)
         workers = [
-            KernelWorker(kernel, _worker_seed(p.seed, self.epochs_trained, i))
+            KernelWorker(kernel, worker_seed(p.seed, self.epochs_trained, i))
             for i in range(self._threads())
         ]
         schedule, per_epoch = call_schedule(
@@ -648,29 +648,36 @@ class SkipGram(Word2VecNames):
             raise RuntimeError("the model has no vectors yet: build the vocabulary and train")
         return self.wv.most_similar(*args, **kwargs)
 
+    def init_weights(self) -> None:
+        """Start again from fresh initial vectors (and zero output vectors) over the same
+        vocabulary, as gensim's `init_weights`: the epochs trained and the loss history are
+        reset, and queries warn again until `train()` runs."""
+        self._require_vocab("init_weights")
+        self._initialise_weights()
+
+    def reset_from(self, other_model: SkipGram) -> None:
+        """Take the vocabulary of `other_model` (words, counts, its corpus and the word ids
+        read from it) and start from fresh weights, with this model's own parameters: gensim's
+        way to compare settings on one corpus without counting it again. The two models share
+        the vocabulary object, but a later `build_vocab(update=True)` on either replaces it
+        rather than changing it, so the other is never affected (unlike gensim)."""
+        if not isinstance(other_model, SkipGram):
+            raise TypeError(f"reset_from takes a SkipGram, got {type(other_model).__name__}")
+        if other_model.vocab is None:
+            raise RuntimeError("the other model has no vocabulary to share: build it first")
+        self.vocab = other_model.vocab
+        self.corpus = other_model.corpus
+        self._corpus_ids = other_model._corpus_ids
+        self._corpus_identity = other_model._corpus_identity
+        self._initialise_weights()
+
     # ---- persistence -----------------------------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Save parameters, vocabulary with counts, and both weight matrices in one file (no
-        pickle; written atomically). The remembered corpus is not saved."""
-        if self.vocab is None:
-            raise RuntimeError("nothing to save: the model has no vocabulary yet")
-        metadata = {
-            "params": asdict(self.params),
-            "total_words": self.vocab.total_words,
-            "total_sentences": self.vocab.total_sentences,
-            "epochs_trained": self.epochs_trained,
-            "loss_history": [_finite_or_none(x) for x in self.loss_history],
-            "running_training_loss": _finite_or_none(self.running_training_loss),
-            "train_count": self.train_count,
-        }
-        arrays = {
-            **encode_words(self.vocab.words),
-            "counts": self.vocab.counts,
-            "vectors": self.wv.vectors,
-            "output_vectors": self.output_vectors,
-        }
-        save_arrays(path, MODEL_KIND, arrays, metadata)
+        pickle; written atomically). The remembered corpus, the callbacks and the trim rule
+        are not saved."""
+        save_model(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], mmap: bool = False) -> SkipGram:
@@ -678,44 +685,7 @@ class SkipGram(Word2VecNames):
         corpus to `train`). `mmap=True` maps the matrices copy-on-write instead of reading them:
         the file is never modified. Loading still reads every page once to verify the
         checksums; after that, memory holds only the pages that queries touch."""
-        arrays, metadata = load_arrays(path, MODEL_KIND, mmap=mmap)
-        try:
-            # Never cls(**params): a forged "sentences" key would become a training corpus.
-            model = cls()
-            model.params = _saved_parameters(metadata["params"], path)
-            words = decode_words(arrays, path)
-            model.vocab = Vocabulary(
-                words,
-                arrays["counts"],
-                int(metadata["total_words"]),
-                int(metadata["total_sentences"]),
-            )
-            model.wv = KeyedVectors._from_arrays(arrays, path)
-            model.output_vectors = arrays["output_vectors"]
-            model.epochs_trained = int(metadata["epochs_trained"])
-            if model.epochs_trained == 0:  # saved before any epoch: still the random vectors
-                model.wv._query_warning = UNTRAINED_WARNING
-            model.loss_history = [
-                math.nan if x is None else float(x) for x in metadata["loss_history"]
-            ]
-            # Absent from files of skipgram 0.1.
-            loss = metadata.get("running_training_loss", 0.0)
-            model.running_training_loss = math.nan if loss is None else float(loss)
-            model.train_count = int(metadata.get("train_count", 0))
-            if model.train_count < 0:
-                raise ValueError("train_count is negative")
-        except (KeyError, TypeError, ValueError, OverflowError) as error:
-            if isinstance(error, ModelFormatError):
-                raise
-            raise ModelFormatError(f"{path}: invalid model contents ({error!r})") from None
-        if (
-            model.output_vectors.shape != (model._output_rows(), model.params.vector_size)
-            or model.output_vectors.dtype != np.float32
-            or model.wv.vector_size != model.params.vector_size
-        ):
-            raise ModelFormatError(f"{path}: matrix shapes or types do not match the parameters")
-        check_finite(model.output_vectors, "output_vectors", path)  # wv.vectors: checked above
-        return model
+        return load_model(cls, path, mmap)
 
     def __repr__(self) -> str:
         vocab = "no vocabulary" if self.vocab is None else f"vocab={len(self.vocab):,}"
@@ -725,151 +695,13 @@ class SkipGram(Word2VecNames):
         )
 
 
-# gensim 3's names of parameters gensim 4 (and skipgram) renamed.
-_RENAMED = {"size": "vector_size", "iter": "epochs"}
-
-
-def _unknown_parameters(unknown: list[str]) -> str:
-    """The message for unknown constructor keywords: the valid ones, and the new name of a
-    gensim 3 one."""
-    valid = [
-        name
-        for name, parameter in inspect.signature(SkipGram.__init__).parameters.items()
-        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
-    ]
-    renamed = [f"{old!r} is now {_RENAMED[old]!r}" for old in unknown if old in _RENAMED]
-    hint = f" ({'; '.join(renamed)}, as in gensim 4)" if renamed else ""
-    return (
-        f"unknown parameter(s) {', '.join(unknown)}{hint}; valid ones are "
-        f"{', '.join(sorted(valid))}"
-    )
-
-
-def _frequency_table(word_freq: Mapping[str, int]) -> tuple[list[str], np.ndarray]:
-    """The words and counts of a {word: count} mapping, checked: str words, positive
-    integer counts."""
-    if not isinstance(word_freq, Mapping):
-        raise TypeError(f"word_freq must be a mapping of word to count, got {type(word_freq)}")
-    keys = list(word_freq)
-    bad_key = next((k for k in keys if not isinstance(k, str)), None)
-    if bad_key is not None:
-        raise TypeError(f"word_freq's words must be str, got {bad_key!r:.60}")
-    values = list(word_freq.values())
-    for word, count in zip(keys, values, strict=True):
-        if not _is_int_like(count) or isinstance(count, bool) or count < 1:
-            raise ValueError(
-                f"word_freq's counts must be positive integers, got {count!r:.40} for {word!r:.60}"
-            )
-    return keys, np.array(values, dtype=np.int64).reshape(len(keys))
-
-
-def _gensim_flag(name: str, value: Any) -> Any:
-    """gensim's {0, 1} switches as booleans; anything else goes on to Parameters' check."""
-    if not isinstance(value, bool) and _is_int_like(value) and value in (0, 1):
-        return bool(value)
-    return value
-
-
-def _is_int_like(value: Any) -> bool:
-    return isinstance(value, (int, np.integer))
-
-
-def _finite_or_none(value: float) -> float | None:
-    """A float for JSON, which has no NaN or infinity (a diverged run's loss)."""
-    return value if math.isfinite(value) else None
-
-
 def _any_known(ids: np.ndarray, chunk: int = 1 << 22) -> bool:
     """Whether some id is in the vocabulary (>= 0), in chunks: `ids` may be a memory map far
     larger than a boolean copy should be."""
     return any(bool(np.any(ids[i : i + chunk] >= 0)) for i in range(0, len(ids), chunk))
 
 
-def _saved_parameters(saved: Any, path: str | os.PathLike[str]) -> Parameters:
-    """A model file's parameters, through the same validation as the constructor's: a file
-    whose checksums are right may still hold values no constructor would accept."""
-    if not isinstance(saved, dict):
-        raise ModelFormatError(f"{path}: the saved parameters are not a JSON object")
-    known = {f.name for f in fields(Parameters)}
-    unknown = sorted(set(saved) - known)
-    if unknown:
-        raise ModelFormatError(f"{path}: unknown saved parameter(s) {', '.join(unknown)[:200]}")
-    try:
-        return Parameters(**saved)
-    except ValueError as error:
-        raise ModelFormatError(f"{path}: invalid saved parameter: {error}") from None
-
-
-def kernel_tables(vocab: Vocabulary, params: Parameters) -> dict[str, Any]:
-    """What the kernel needs from the vocabulary, computed once per training run: the keep
-    probabilities of subsampling, and the noise alias table (ns) or Huffman paths (hs)."""
-    tables: dict[str, Any] = {"keep": vocab.keep_probability(params.sample)}
-    if params.objective == "ns":
-        tables["noise_threshold"], tables["noise_alias"] = vocab.noise_table(params.ns_exponent)
-    elif params.objective == "hs":
-        tree = vocab.huffman_tree()
-        tables.update(code_offsets=tree.offsets, codes=tree.codes, points=tree.points)
-    if params.shared_negatives:  # passed only when on: the default kernel call stays as it was
-        tables["shared_negatives"] = True
-    return tables
-
-
-def make_kernel(
-    tables: dict[str, Any],
-    params: Parameters,
-    vectors: np.ndarray,
-    output_vectors: np.ndarray,
-    compute_loss: bool,
-) -> KernelModel:
-    """The compiled kernel training `vectors` and `output_vectors` in place, with the tables
-    of `kernel_tables`."""
-    tables = dict(tables)
-    keep = tables.pop("keep")
-    return KernelModel(
-        params.objective,
-        vectors,
-        output_vectors,
-        keep,
-        params.window,
-        params.negative,
-        compute_loss=compute_loss,
-        shrink_windows=params.shrink_windows,
-        **tables,
-    )
-
-
-def initial_vectors(rows: int, vector_size: int, rng: np.random.Generator) -> np.ndarray:
-    """word2vec's initialisation of input vectors: uniform in [-0.5, 0.5) / vector_size (output
-    vectors start at zero)."""
-    vectors = rng.random((rows, vector_size), dtype=np.float32) - 0.5
-    vectors /= vector_size
-    return vectors
-
-
-def _worker_seed(seed: int, epochs_trained: int, worker: int) -> int:
-    """Distinct, reproducible RNG streams per worker and per `train()` call (the kernel scrambles
-    the value, so a simple combination is enough)."""
-    return (seed * 1_000_003 + epochs_trained * 7919 + worker) % 2**64
-
-
-def one_corpus(
-    corpus: Corpus | None,
-    corpus_iterable: Corpus | None,
-    corpus_file: str | os.PathLike[str] | None,
-) -> Corpus | None:
-    """The corpus given to `build_vocab` or `train` under one of its three names (skipgram's,
-    and gensim's `corpus_iterable` and `corpus_file`, a LineSentence file); None if none."""
-    given = [c for c in (corpus, corpus_iterable, corpus_file) if c is not None]
-    if len(given) > 1:
-        raise TypeError(
-            "pass the corpus once: as the first argument, as corpus_iterable= or as "
-            "corpus_file=, not several of them"
-        )
-    if corpus_file is None:
-        return corpus if corpus is not None else corpus_iterable
-    if not isinstance(corpus_file, (str, os.PathLike)):
-        raise TypeError(
-            f"corpus_file must be the path of a text file with one sentence per line, got "
-            f"{type(corpus_file).__name__}; pass sentences as the first argument instead"
-        )
-    return LineSentence(corpus_file)
+def _keywords() -> list[str]:
+    """The constructor's keyword parameters, for the message about unknown ones."""
+    parameters = inspect.signature(SkipGram.__init__).parameters.values()
+    return [p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY]

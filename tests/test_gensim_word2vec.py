@@ -304,3 +304,99 @@ def test_a_misspelt_keyword_is_a_type_error_in_skipgram():
         gensim_word2vec.Word2Vec(TEXTS, size=10)
     with pytest.raises(TypeError, match="'size' is now 'vector_size'"):
         SkipGram(TEXTS, size=10)
+
+
+# ---- training-side methods -------------------------------------------------------------------
+
+
+def test_build_vocab_from_freq_gives_the_same_vocabulary_and_counts():
+    freq = {"minors": 2, "graph": 3, "system": 4, "trees": 3, "eps": 2, "computer": 2}
+    update = {"computer": 1, "artificial": 4, "graph": 1, "intelligence": 4}
+
+    def build(make):
+        model = make(vector_size=8, min_count=0, seed=42, hs=1, negative=0)
+        model.build_vocab_from_freq(freq, corpus_count=7)
+        first = (len(model.wv), model.corpus_count, {w: count_of(model, w) for w in freq})
+        model.build_vocab_from_freq(update, update=True)
+        return first, len(model.wv), count_of(model, "graph"), count_of(model, "artificial")
+
+    both = on_both(build)
+    assert both["gensim"] == both["skipgram"]
+    assert both["gensim"][1:] == (8, 4, 4)
+
+
+def test_predict_output_word_agrees(corpus):
+    def predict(make):
+        model = make(corpus, epochs=5, **COMMON)
+        if make is skipgram_model:
+            model.train()
+        predicted = model.predict_output_word(["g2w0", "g2w1"], topn=3)
+        return (
+            {group_of(word) for word, _ in predicted},
+            len(predicted),
+            (model.predict_output_word(["not", "there"])),
+        )
+
+    both = on_both(predict)
+    assert both["gensim"] == both["skipgram"] == ({"g2"}, 3, None)
+    for make in MAKERS.values():
+        with pytest.raises(RuntimeError):
+            make(corpus, hs=1, negative=0, epochs=1, **COMMON).predict_output_word(["g2w0"])
+
+
+def test_score_agrees_on_what_is_likely(corpus):
+    coherent = [["g0w0", "g0w1", "g0w2", "g0w3"], ["g1w1", "g1w0", "g1w3", "g1w2"]]
+    mixed = [["g0w0", "g1w1", "g2w2", "g0w3"], ["g2w1", "g1w0", "g0w3", "g1w2"]]
+
+    def score(make):
+        model = make(corpus, hs=1, negative=0, epochs=5, **COMMON)
+        if make is skipgram_model:
+            model.train()
+        scores = model.score(coherent + mixed, total_sentences=4)
+        return scores.dtype, scores.shape, bool(scores[:2].min() > scores[2:].max())
+
+    both = on_both(score)
+    assert both["gensim"] == both["skipgram"] == (np.float32, (4,), True)
+    for make in MAKERS.values():
+        with pytest.raises(RuntimeError):
+            make(corpus, epochs=1, **COMMON).score(coherent)
+
+
+def test_reset_from_borrows_the_vocabulary(corpus):
+    def reset(make):
+        model = make(TEXTS, vector_size=8, min_count=1)
+        other = make(corpus, vector_size=8, min_count=1, epochs=1)
+        model.reset_from(other)
+        return len(model.wv), model.corpus_count, model.wv.vectors.shape
+
+    both = on_both(reset)
+    assert both["gensim"] == both["skipgram"] == (12, len(corpus), (12, 8))
+
+
+def test_estimate_memory_agrees_on_the_matrices(corpus):
+    def estimate(make):
+        model = make(corpus, epochs=1, **COMMON)
+        report = model.estimate_memory()
+        return (
+            report["vocab"],
+            report["vectors"],
+            report["syn1neg"],
+            model.estimate_memory(vocab_size=1000)["vectors"],
+        )
+
+    both = on_both(estimate)
+    assert both["gensim"] == both["skipgram"]
+
+
+def test_gensim_names_exist_on_both(corpus):
+    names = [
+        "alpha", "min_alpha", "epochs", "window", "vector_size", "layer1_size", "negative",
+        "hs", "sg", "sample", "ns_exponent", "min_count", "max_vocab_size", "max_final_vocab",
+        "workers", "seed", "batch_words", "shrink_windows", "sorted_vocab", "null_word",
+        "compute_loss", "corpus_count", "corpus_total_words", "effective_min_count",
+        "train_count", "total_train_time", "running_training_loss", "cum_table", "syn1neg",
+        "wv", "build_vocab", "build_vocab_from_freq", "train", "score", "predict_output_word",
+        "reset_from", "estimate_memory", "get_latest_training_loss", "save", "load",
+    ]  # fmt: skip
+    both = on_both(lambda make: [n for n in names if not hasattr(make(corpus, **COMMON), n)])
+    assert both == {"gensim": [], "skipgram": []}

@@ -15,7 +15,7 @@ from skipgram._inner import (
     train_batch,
 )
 
-from skipgram import SkipGram, model
+from skipgram import SkipGram, kernel_setup
 
 
 def sigmoid(x):
@@ -269,7 +269,7 @@ def test_skipgram_passes_shared_negatives_to_the_kernel(planted, monkeypatch):
         built.append(kernel)
         return kernel
 
-    monkeypatch.setattr(model, "KernelModel", recording_kernel)
+    monkeypatch.setattr(kernel_setup, "KernelModel", recording_kernel)
     trained = SkipGram(
         planted, vector_size=16, window=3, min_count=1, sample=0, seed=3, epochs=5, workers=2,
         shared_negatives=True,

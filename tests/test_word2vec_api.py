@@ -462,3 +462,134 @@ def test_wv_is_an_empty_keyed_vectors_before_the_vocabulary():
     assert model.wv.vector_size == 7
     with pytest.raises(KeyError):
         model.wv["anything"]
+
+
+# ---- training-side methods ---------------------------------------------------------------
+
+
+@pytest.fixture
+def big_corpus(make_planted):
+    """Enough text for every objective to recover the groups in 5 epochs."""
+    return make_planted(groups=3, group_size=4, sentences=1000, length=10, seed=1)
+
+
+def planted_model(corpus, **params):
+    return SkipGram(corpus, **{**SMALL, "epochs": 5, **params}).train()
+
+
+def test_predict_output_word_names_words_of_the_context_group(big_corpus):
+    for objective in ("ns", "softmax"):
+        model = planted_model(big_corpus, objective=objective)
+        predicted = model.predict_output_word(["g1w0", "g1w2"], topn=4)
+        assert len(predicted) == 4 and {word[:2] for word, _ in predicted} == {"g1"}
+        probabilities = [p for _, p in predicted]
+        assert probabilities == sorted(probabilities, reverse=True) and sum(probabilities) < 1
+        everything = model.predict_output_word([model.wv.get_index("g1w0")], topn=None)
+        assert len(everything) == len(model.wv)
+        assert sum(p for _, p in everything) == pytest.approx(1.0)
+
+
+def test_predict_output_word_with_unknown_context_and_refusals(big_corpus, caplog):
+    model = planted_model(big_corpus)
+    with caplog.at_level("WARNING", logger="skipgram"):
+        assert model.predict_output_word(["unknown", 10**6]) is None
+    assert "out-of-vocabulary" in caplog.text
+    with pytest.raises(TypeError, match="not the single string"):
+        model.predict_output_word("g1w0")
+    with pytest.raises(ValueError, match="topn must be an integer"):
+        model.predict_output_word(["g1w0"], topn=0)
+    with pytest.raises(RuntimeError, match="one output vector per word"):
+        planted_model(big_corpus, objective="hs").predict_output_word(["g1w0"])
+
+
+def test_score_is_the_exact_log_probability_of_each_sentence(big_corpus):
+    from skipgram.vocab import build_huffman_tree
+
+    model = planted_model(big_corpus, objective="hs", window=2)
+    sentence = ["g0w1", "g0w2", "unknown", "g0w3"]
+    [score] = model.score([sentence])
+    # By hand: each ordered pair at most 2 apart (after dropping "unknown"), the context
+    # word's Huffman path, log sigmoid(+-v . u) at each node.
+    tree = build_huffman_tree(model.vocab.counts)
+    ids = [model.wv.get_index(w) for w in sentence if w in model.wv]
+    expected = 0.0
+    for i, centre in enumerate(ids):
+        for j, context in enumerate(ids):
+            if i != j and abs(i - j) <= 2:
+                for k in range(tree.offsets[context], tree.offsets[context + 1]):
+                    dot = float(model.wv.vectors[centre] @ model.syn1[tree.points[k]])
+                    expected += -np.logaddexp(0, -dot if tree.codes[k] == 0 else dot)
+    assert score == pytest.approx(expected, rel=1e-5)
+
+
+def test_score_prefers_sentences_like_the_training_ones(big_corpus):
+    model = planted_model(big_corpus, objective="hs")
+    coherent = [["g0w0", "g0w1", "g0w2", "g0w3"], ["g2w1", "g2w0", "g2w3", "g2w2"]]
+    mixed = [["g0w0", "g1w1", "g2w2", "g0w3"], ["g2w1", "g1w0", "g0w3", "g1w2"]]
+    scores = model.score(coherent + mixed + [["g0w0"], []])
+    assert scores.dtype == np.float32 and scores.shape == (6,)
+    assert scores[:2].min() > scores[2:4].max()
+    assert scores[4] == scores[5] == 0.0  # no pair at all
+    assert model.score(coherent * 3, total_sentences=2).shape == (2,)
+    with pytest.raises(RuntimeError, match="hierarchical softmax only"):
+        planted_model(big_corpus).score(coherent)
+
+
+def test_build_vocab_from_freq_then_train_on_a_corpus(big_corpus):
+    counts = {}
+    for sentence in big_corpus:
+        for word in sentence:
+            counts[word] = counts.get(word, 0) + 1
+    model = SkipGram(**{**SMALL, "epochs": 3})
+    model.build_vocab_from_freq(counts, corpus_count=len(big_corpus))
+    assert model.corpus_count == len(big_corpus)
+    assert model.corpus_total_words == sum(counts.values())
+    assert model.wv.index_to_key == SkipGram(big_corpus, **SMALL).wv.index_to_key
+    with pytest.raises(ValueError, match="no corpus attached"):
+        model.train()
+    model.train(big_corpus)
+    assert all(model.wv.most_similar(w, topn=1)[0][0][:2] == w[:2] for w in model.wv.index_to_key)
+    model.build_vocab_from_freq({"g0w0": 5, "brand_new": 2}, update=True)
+    assert model.wv.index_to_key[-1] == "brand_new"
+    assert model.wv.counts[model.wv.get_index("g0w0")] == counts["g0w0"] + 5
+
+
+@pytest.mark.parametrize(
+    ("word_freq", "error"),
+    [
+        ([("a", 1)], TypeError),
+        ({"a": 0}, ValueError),
+        ({"a": 1.5}, ValueError),
+        ({3: 1}, TypeError),
+    ],
+)
+def test_build_vocab_from_freq_refuses_bad_tables(word_freq, error):
+    with pytest.raises(error):
+        SkipGram(min_count=1).build_vocab_from_freq(word_freq)
+
+
+def test_reset_from_shares_the_vocabulary_and_starts_afresh(big_corpus):
+    trained_model = planted_model(big_corpus)
+    other = SkipGram(vector_size=8, objective="hs", negative=0, workers=1, epochs=1)
+    other.reset_from(trained_model)
+    assert other.wv.index_to_key == trained_model.wv.index_to_key
+    assert other.corpus_count == trained_model.corpus_count
+    assert other.syn1.shape == (len(other.wv) - 1, 8) and not other.syn1.any()
+    with pytest.warns(UserWarning, match="random"):
+        other.most_similar("g0w0")
+    other.train()  # the shared corpus ids are replayed
+    trained_model.build_vocab([["brand", "new"]] * 5, update=True)
+    assert "brand" not in other.wv  # the update replaced the vocabulary, not changed it
+    with pytest.raises(TypeError, match="reset_from takes a SkipGram"):
+        other.reset_from(object())
+
+
+def test_init_weights_starts_again_over_the_same_vocabulary(big_corpus):
+    model = planted_model(big_corpus)
+    model.init_weights()
+    assert model.epochs_trained == 0 and not model.output_vectors.any()
+    np.testing.assert_array_equal(model.wv.vectors, SkipGram(big_corpus, **SMALL).wv.vectors)
+    with pytest.warns(UserWarning, match="random"):
+        model.most_similar("g0w0")
+    with pytest.raises(RuntimeError, match="init_weights needs a vocabulary"):
+        SkipGram().init_weights()
