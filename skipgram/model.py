@@ -93,7 +93,8 @@ class SkipGram(Word2VecNames):
         workers: training threads; 0: one per CPU core.
         seed: seed of every random choice.
         batch_words: raw tokens per job handed to a thread.
-        shuffle: visit the sentences in a new seeded order every epoch (gensim: False).
+        shuffle: visit the sentences in a new seeded order every epoch; False (the default,
+            as gensim) keeps the corpus order.
         shared_negatives: one set of noise words per window (negative sampling only).
         shrink_windows: draw each centre's window from 1..`window`; False: always `window`.
         sorted_vocab: sort the words by descending count; False: order of first appearance.
@@ -135,7 +136,7 @@ class SkipGram(Word2VecNames):
         workers: int = 0,
         seed: int = 1,
         batch_words: int = DEFAULT_BATCH_WORDS,
-        shuffle: bool = True,
+        shuffle: bool = False,
         shared_negatives: bool = False,
         shrink_windows: bool = True,
         sorted_vocab: bool | int = True,

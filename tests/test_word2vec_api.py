@@ -593,3 +593,18 @@ def test_init_weights_starts_again_over_the_same_vocabulary(big_corpus):
         model.most_similar("g0w0")
     with pytest.raises(RuntimeError, match="init_weights needs a vocabulary"):
         SkipGram().init_weights()
+
+
+def test_every_constructor_default_is_the_parameters_default():
+    # The constructor spells out every parameter for type checkers; its defaults must not drift
+    # from Parameters' (the one place where defaults are chosen and documented).
+    import dataclasses
+    import inspect
+
+    from skipgram.params import Parameters
+
+    signature = inspect.signature(SkipGram.__init__).parameters
+    derived = {"objective"}  # None: chosen from hs (gensim's switch), "ns" by default
+    for field in dataclasses.fields(Parameters):
+        if field.name in signature and field.name not in derived:
+            assert signature[field.name].default == field.default, field.name
