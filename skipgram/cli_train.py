@@ -101,6 +101,31 @@ def add_arguments(train: argparse.ArgumentParser) -> None:
         action="store_true",
         help="ns: one set of noise words per window (default: off)",
     )
+    train.add_argument(
+        "--max-final-vocab",
+        type=int,
+        default=None,
+        metavar="N",
+        help="keep at most N words, raising min-count as needed (default: no bound)",
+    )
+    train.add_argument(
+        "--shrink-windows",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="draw each centre's window from 1..window, as word2vec.c; --no-shrink-windows "
+        "always uses the whole window (default: on)",
+    )
+    train.add_argument(
+        "--sorted-vocab",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="order the vocabulary by descending count (default: on)",
+    )
+    train.add_argument(
+        "--null-word",
+        action="store_true",
+        help="add gensim's pseudo-word NUL with count 1 (default: off)",
+    )
     loss = train.add_mutually_exclusive_group()
     loss.add_argument(
         "--compute-loss",
@@ -173,7 +198,9 @@ def _corpus(args: argparse.Namespace) -> Any:
 
 def _parameters(args: argparse.Namespace) -> dict[str, Any]:
     """Every training parameter has an option of the same name (`--vector-size`: vector_size)."""
-    return {field.name: getattr(args, field.name) for field in fields(Parameters)}
+    values = {field.name: getattr(args, field.name) for field in fields(Parameters)}
+    values["compute_loss"] = bool(args.compute_loss)  # train() is told too (on with --plot)
+    return values
 
 
 def check_writable(path: str, option: str) -> None:

@@ -155,9 +155,15 @@ class KeyedVectors(VectorQueries, VectorFiles):
         self._unit_vectors: np.ndarray | None = None
         self._norms: np.ndarray | None = None
 
+    def _warn_if_untrained(self) -> None:
+        """Warn (at the user's line) while a trainer's vectors are still its random start."""
+        if self._query_warning is not None:
+            warn_at_caller(self._query_warning)
+
     def fill_norms(self, force: bool = False) -> None:
         """Compute the norms and unit vectors now (queries do it on first use); `force`
         recomputes them after an in-place edit of `vectors`."""
+        self._warn_if_untrained()  # every query over norms or unit vectors passes here
         if force or self._unit_vectors is None:
             vectors = self._vectors
             # float16 squares overflow beyond a norm of 256: compute in float32 at least.
@@ -183,8 +189,6 @@ class KeyedVectors(VectorQueries, VectorFiles):
     @property
     def unit_vectors(self) -> np.ndarray:
         """The vectors scaled to unit length (zero vectors stay zero), cached, read-only."""
-        if self._query_warning is not None:  # every similarity query passes here
-            warn_at_caller(self._query_warning)
         self.fill_norms()
         return self._unit_vectors  # type: ignore[return-value]
 

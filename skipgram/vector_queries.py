@@ -12,7 +12,7 @@ docs/migration.md.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from numbers import Integral
 from typing import Any, overload
 
@@ -39,11 +39,12 @@ def is_key(item: object) -> bool:
 class VectorQueries:
     """The read-only queries of `KeyedVectors`, mixed into it. They rely on its
     `index_to_key`, `vectors`, `unit_vectors`, `vector_size`, `get_index`, `has_index_for`,
-    `__len__` and `__contains__`."""
+    `_warn_if_untrained`, `__len__` and `__contains__`."""
 
     index_to_key: list[str]
     vectors: np.ndarray
     unit_vectors: np.ndarray
+    _warn_if_untrained: Callable[[], None]
     vector_size: int
     get_index: Any
     has_index_for: Any
@@ -65,6 +66,7 @@ class VectorQueries:
             w2: the second key (or `key2`).
         """
         first, second = _pick(w1, key1, "w1", "key1"), _pick(w2, key2, "w2", "key2")
+        self._warn_if_untrained()
         vectors = self.vectors
         a = vectors[self.get_index(first)].astype(np.float64)
         b = vectors[self.get_index(second)].astype(np.float64)
