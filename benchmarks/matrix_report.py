@@ -149,6 +149,20 @@ def header_lines(raw: dict[str, Any]) -> list[str]:
     return lines
 
 
+def data_line(cell: dict[tuple[str, int], list[Record]]) -> str:
+    """Corpus tokens and vocabulary size of a cell, or every system's when they disagree."""
+    seen = {(r["corpus_words"], r["vocab_size"]) for recs in cell.values() for r in recs}
+    if len(seen) == 1:
+        tokens, vocab = seen.pop()
+        return f"{tokens:,} tokens, vocabulary {vocab:,} words (every system)."
+    per_system = {
+        f"{LABELS.get(name, name)}: {r['corpus_words']:,} tokens, {r['vocab_size']:,} words"
+        for (name, _), recs in cell.items()
+        for r in recs
+    }
+    return "Systems disagree on the data: " + "; ".join(sorted(per_system)) + "."
+
+
 def render(raw: dict[str, Any]) -> str:
     """The whole report: context, a summary of speed ratios, then one table per cell."""
     groups = group(raw["runs"])
@@ -156,7 +170,7 @@ def render(raw: dict[str, Any]) -> str:
     summary_header = ["corpus", "d", "objective", "workers", *LABELS.values()]
     parts += [markdown_table(summary_header, summary_rows(groups))]
     for (corpus, dim, objective), cell in groups.items():
-        parts += ["", f"### {corpus}, d={dim}, {objective}", ""]
+        parts += ["", f"### {corpus}, d={dim}, {objective}", "", data_line(cell), ""]
         parts.append(markdown_table(COLUMNS, cell_rows(cell)))
     failed = [r for r in raw["runs"] if "error" in r]
     if failed:

@@ -271,7 +271,6 @@ def run_peer(
         "corpus_words": corpus_words,
         "vocab_size": len(words),
         "vocab_s": run.phase_s["vocab"],
-        "setup_s": run.span("setup")[0] if "setup" in run.phase_s else 0.0,
         "train_s": train_s,
         "train_cpu_s": train_cpu_s,
         "train_cores_busy": train_cpu_s / train_s if train_s > 0 else 0.0,
@@ -280,6 +279,8 @@ def run_peer(
         "process_wall_s": run.wall_s,
         "process_cpu_s": run.cpu_s,
     }
+    if "setup" in run.phase_s:
+        record["setup_s"] = run.span("setup")[0]
     from evaluate import evaluate  # scipy only when scoring
 
     start = time.perf_counter()
