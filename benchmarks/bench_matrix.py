@@ -123,6 +123,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=0.0,
         help="before each run, wait up to this many seconds for other processes to go idle",
     )
+    p.add_argument(
+        "--skipgram-args",
+        default="",
+        metavar="ARGS",
+        help="extra run_skipgram.py flags, one string (e.g. to try a non-default option)",
+    )
     p.add_argument("--analogies", type=Path, default=harness.CORPORA / "questions-words.txt")
     p.add_argument("--pairs", type=Path, default=harness.CORPORA / "wordsim353.tsv")
     p.add_argument("--simlex", type=Path, default=harness.CORPORA / "simlex999.txt")
@@ -208,15 +214,15 @@ class PlainCorpora:
     """Uncompressed copies and token counts of the corpora, made once (the C tools need them)."""
 
     def __init__(self) -> None:
-        self._known: dict[Path, tuple[Path, float, int]] = {}
+        self._known: dict[Path, tuple[Path, int]] = {}
 
     def get(self, corpus: Path) -> tuple[Path, float, int]:
-        """``(plain file, seconds spent decompressing now, whitespace tokens)``."""
+        """``(plain file, seconds spent decompressing it by this call, whitespace tokens)``."""
+        prep_s = 0.0
         if corpus not in self._known:
             plain, prep_s = run_gensim.plain_text_copy(corpus)
-            self._known[corpus] = (plain, prep_s, native_peers.count_tokens(plain))
-        plain, prep_s, tokens = self._known[corpus]
-        self._known[corpus] = (plain, 0.0, tokens)
+            self._known[corpus] = (plain, native_peers.count_tokens(plain))
+        plain, tokens = self._known[corpus]
         return plain, prep_s, tokens
 
 
@@ -225,8 +231,10 @@ def run_job(job: Job, cell: Cell, args: argparse.Namespace, plain: PlainCorpora)
     evaluation = {"analogies": args.analogies, "pairs": args.pairs, "simlex": args.simlex}
     if job.system in PYTHON_RUNNERS:
         params = train_params(args, cell, cell.corpus, job.workers)
-        runner = bench_train.Job(job.system, job.workers)
-        return bench_train.run_job(runner, runner_flags(params, evaluation))
+        flags = runner_flags(params, evaluation)
+        if job.system == "skipgram":
+            flags += shlex.split(args.skipgram_args)
+        return bench_train.run_job(bench_train.Job(job.system, job.workers), flags)
     corpus, prep_s, tokens = plain.get(cell.corpus)
     params = train_params(args, cell, corpus, job.workers)
     return native_peers.run_peer(SYSTEMS[job.system][0], params, tokens, prep_s, evaluation)
@@ -241,8 +249,11 @@ def measured(job: Job, cell: Cell, args: argparse.Namespace, plain: PlainCorpora
     except (bench_train.BenchError, native_peers.PeerError) as err:
         rec = {"system": {"name": SYSTEMS[job.system][0], "workers": job.workers}}
         rec["error"] = str(err)
-    rec["cell"] = {"corpus": cell.label, "vector_size": cell.vector_size}
-    rec["cell"]["objective"] = cell.objective
+    rec["cell"] = {
+        "corpus": cell.label,
+        "vector_size": cell.vector_size,
+        "objective": cell.objective,
+    }
     rec.update(cpus_busy_before=busy, load_before=before, load_after=background.load_snapshot())
     rec["background"] = args.background
     return rec
