@@ -42,6 +42,15 @@ def cluster_client():
 
 
 @pytest.fixture
+def own_client():
+    """A 2-worker cluster of the test's own, for tests that kill a worker: the module's cluster
+    then never waits for a restarted worker (on a loaded machine a restart took minutes)."""
+    with new_cluster() as cluster, distributed.Client(cluster) as own:
+        own.wait_for_workers(2, timeout=300)
+        yield own
+
+
+@pytest.fixture
 def client(cluster_client):
     """The module's 2-worker cluster, with both workers up (a test that kills one leaves its
     nanny restarting it). The wait is generous: on a loaded machine a restart took over 60 s."""
@@ -192,7 +201,8 @@ class KillAtRound(logging.Handler):
         threading.Thread(target=kill, daemon=True).start()
 
 
-def test_a_worker_killed_mid_run_does_not_lose_the_run(client, tmp_path, make_planted, caplog):
+def test_a_worker_killed_mid_run_does_not_lose_the_run(own_client, tmp_path, make_planted, caplog):
+    client = own_client
     sentences = make_planted(groups=12, group_size=8, sentences=4000)
     paths = write_parts(tmp_path, sentences, parts=4)
     log = logging.getLogger("skipgram.distributed")
@@ -325,8 +335,9 @@ def assert_redone_and_complete(model: SkipGram, killer: Killer, caplog, phase: s
 
 
 def test_a_worker_killed_while_counting_the_vocabulary_is_redone(
-    client, tmp_path, make_planted, caplog, monkeypatch
+    own_client, tmp_path, make_planted, caplog, monkeypatch
 ):
+    client = own_client
     killer = Killer(client, monkeypatch)
     killer.on_submit(lambda function, args: function is worker_tasks.count_file)
     model = train_with_a_kill(client, tmp_path, make_planted, caplog)
@@ -336,8 +347,9 @@ def test_a_worker_killed_while_counting_the_vocabulary_is_redone(
 
 
 def test_a_worker_killed_during_the_scatter_of_the_shared_model_is_redone(
-    client, tmp_path, make_planted, caplog, monkeypatch
+    own_client, tmp_path, make_planted, caplog, monkeypatch
 ):
+    client = own_client
     # The case of the report: this escaped as a raw CommClosedError.
     killer = Killer(client, monkeypatch)
     killer.on_scatter(Snapshot)
@@ -346,8 +358,9 @@ def test_a_worker_killed_during_the_scatter_of_the_shared_model_is_redone(
 
 
 def test_a_worker_killed_while_training_is_redone(
-    client, tmp_path, make_planted, caplog, monkeypatch
+    own_client, tmp_path, make_planted, caplog, monkeypatch
 ):
+    client = own_client
     killer = Killer(client, monkeypatch)
     killer.on_submit(
         lambda function, args: function is worker_tasks.train_share and round_of(args) == 1
@@ -357,8 +370,9 @@ def test_a_worker_killed_while_training_is_redone(
 
 
 def test_a_worker_killed_while_its_changes_are_merged_is_redone(
-    client, tmp_path, make_planted, caplog, monkeypatch
+    own_client, tmp_path, make_planted, caplog, monkeypatch
 ):
+    client = own_client
     killer = Killer(client, monkeypatch)
     killer.on_fetch(version=1)
     model = train_with_a_kill(client, tmp_path, make_planted, caplog)
@@ -366,8 +380,9 @@ def test_a_worker_killed_while_its_changes_are_merged_is_redone(
 
 
 def test_a_worker_killed_during_the_broadcast_of_the_merged_model_is_redone(
-    client, tmp_path, make_planted, caplog, monkeypatch
+    own_client, tmp_path, make_planted, caplog, monkeypatch
 ):
+    client = own_client
     killer = Killer(client, monkeypatch)
     killer.on_scatter(RowValues)
     model = train_with_a_kill(client, tmp_path, make_planted, caplog)
@@ -375,8 +390,9 @@ def test_a_worker_killed_during_the_broadcast_of_the_merged_model_is_redone(
 
 
 def test_a_worker_killed_with_no_retries_left_stops_the_run_naming_phase_round_attempts(
-    client, tmp_path, make_planted, caplog, monkeypatch
+    own_client, tmp_path, make_planted, caplog, monkeypatch
 ):
+    client = own_client
     killer = Killer(client, monkeypatch)
     killer.on_scatter(Snapshot)
     with pytest.raises(DistributedTrainingError) as error:
