@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import signal
 import sys
 import tempfile
@@ -143,6 +144,13 @@ def add_arguments(train: argparse.ArgumentParser) -> None:
     )
     train.add_argument("--checkpoint", metavar="PATH", help="save the model here after every epoch")
     train.add_argument(
+        "--resume",
+        metavar="MODEL",
+        help="finish the run saved in MODEL (an interrupted run's --output or its --checkpoint) "
+        "on CORPUS: its remaining epochs, parameters and learning rates; the training options "
+        "above are then not used",
+    )
+    train.add_argument(
         "--plot",
         metavar="IMAGE",
         help="draw loss and words/s per epoch into IMAGE (.png, .svg, .pdf); needs matplotlib",
@@ -160,12 +168,19 @@ def run(args: argparse.Namespace) -> int:
     recorder = EpochRecorder(args.epochs, compute_loss)
     model = None
     try:
-        model = SkipGram(corpus, **_parameters(args))  # reads the corpus: the long wait
+        if args.resume is not None:
+            model = _resumable(args.resume)
+            recorder.epochs = model.unfinished_run.epochs
+            args.epochs = model.unfinished_run.epochs  # for the summary if stopped again
+        else:
+            model = SkipGram(corpus, **_parameters(args))  # reads the corpus: the long wait
         model.train(
+            corpus if args.resume is not None else None,
             compute_loss=compute_loss,
             progress=False if args.quiet else None,
             checkpoint=args.checkpoint,
             callbacks=[recorder],
+            resume=args.resume is not None,
         )
     except KeyboardInterrupt:
         return _save_interrupted(model, args)
@@ -179,6 +194,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"plotted loss and words/s per epoch to {args.plot}")
     print(f"saved {len(model.vocab):,} word vectors to {os.fspath(args.output)}")
     return 0
+
+
+def _resumable(path: str) -> SkipGram:
+    model = SkipGram.load(path)
+    if model.unfinished_run is None:
+        raise ValueError(
+            f"--resume {path}: this model's last run finished ({model.epochs_trained} epochs "
+            "trained); to train it further, use it from Python: SkipGram.load(path).train(corpus)"
+        )
+    return model
 
 
 def _corpus(args: argparse.Namespace) -> Any:
@@ -251,17 +276,20 @@ def _save_interrupted(model: SkipGram | None, args: argparse.Namespace) -> int:
 
 
 def _interrupted_summary(model: SkipGram, args: argparse.Namespace) -> str:
-    done, planned = model.epochs_trained, args.epochs
+    run = model.unfinished_run  # None once the run's last epoch has ended
+    planned = args.epochs if run is None else run.epochs
+    done = planned if run is None else run.epochs_done
     if done >= planned:
         return f"interrupted after the last epoch; saved the trained model to {args.output}"
     trained = f"part of epoch {done + 1}"
     if done:
         trained = f"{done} full epoch{'s' if done != 1 else ''} and {trained}"
     kept = f"; {args.checkpoint} holds epoch {done}" if args.checkpoint and done else ""
+    again = shlex.join(["skipgram", "train", args.corpus, "--resume", str(args.output),
+                        "--output", str(args.output)])  # fmt: skip
     return (
         f"interrupted in epoch {done + 1}/{planned}; saved the model ({trained}) to "
-        f"{args.output}{kept}. To go on, in Python: SkipGram.load({str(args.output)!r})"
-        f".train(corpus, epochs={planned - done}) (the learning rate restarts from alpha)"
+        f"{args.output}{kept}. To finish the run: {again}"
     )
 
 

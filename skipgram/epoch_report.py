@@ -57,9 +57,16 @@ class EpochRecorder(Callback):
         self.compute_loss = compute_loss
         self.records: list[EpochRecord] = []
         self._first_epoch = 0
+        self._schedule: LearningRate | None = None
 
     def on_train_begin(self, model: SkipGram) -> None:
-        self._first_epoch = model.epochs_trained
+        # train() records its schedule before this call: a resumed call goes on with the
+        # stopped call's epochs and learning rates.
+        run = model.unfinished_run
+        self._schedule = (
+            None if run is None else LearningRate(run.start_alpha, run.end_alpha, run.epochs)
+        )
+        self._first_epoch = model.epochs_trained - (0 if run is None else run.epochs_done)
         self.records = []
 
     def on_epoch_end(self, model: SkipGram) -> None:
@@ -69,7 +76,9 @@ class EpochRecorder(Callback):
         done = model.epochs_trained - self._first_epoch  # epochs of this call, this one included
         # train()'s schedule is linear over the call's raw words, and each epoch reads all of
         # them: epoch k of n runs from fraction (k-1)/n to k/n of the way.
-        schedule = LearningRate(model.params.alpha, model.params.min_alpha, self.epochs)
+        schedule = self._schedule or LearningRate(
+            model.params.alpha, model.params.min_alpha, self.epochs
+        )
         self.records.append(
             EpochRecord(
                 epoch=model.epochs_trained,

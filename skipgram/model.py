@@ -36,6 +36,7 @@ from skipgram.progress import ProgressBar
 from skipgram.training import (
     EpochStats,
     ProgressLog,
+    UnfinishedRun,
     call_schedule,
     check_supplied_counts,
     run_epoch,
@@ -190,6 +191,9 @@ class SkipGram(Word2VecNames):
         self.running_training_loss = 0.0  # loss sum of the latest train() call
         self.train_count = 0  # completed train() calls (gensim's name)
         self.total_train_time = 0.0  # seconds spent in epochs (gensim's name)
+        # The schedule of a train() call that stopped before its last epoch (interrupted, or
+        # saved by a checkpoint), so that train(resume=True) can finish it; None otherwise.
+        self.unfinished_run: UnfinishedRun | None = None
         if sentences is not None or corpus_file is not None:
             self.build_vocab(sentences, corpus_file=corpus_file)
 
@@ -402,6 +406,7 @@ class SkipGram(Word2VecNames):
         callbacks: Iterable[Any] | Any | None = None,
         progress: bool | None = None,
         checkpoint: str | os.PathLike[str] | None = None,
+        resume: bool = False,
     ) -> SkipGram:
         """Train for `epochs` passes over `corpus`. Returns the model.
 
@@ -440,6 +445,13 @@ class SkipGram(Word2VecNames):
                 it when stderr is a terminal.
             checkpoint: save the model to this path after every epoch whose vectors are finite,
                 so a divergence or a crash never overwrites the last good state.
+            resume: finish the `train()` call that stopped early (Ctrl-C, a crash after a
+                checkpoint, a model saved mid-run): its remaining epochs, with its learning
+                rate schedule, as if it had not stopped. An epoch cut short is trained again
+                from its start (its partial updates stay in the vectors). With one worker, a
+                run resumed from an epoch boundary (a checkpoint) gives the same vectors, bit
+                for bit, as the uninterrupted run. `epochs`, `start_alpha`, `end_alpha`,
+                `total_examples` and `total_words` come from the stopped call.
 
         Raises:
             ValueError: an argument is out of its bound (skipgram/params.py), the corpus is
@@ -456,6 +468,10 @@ class SkipGram(Word2VecNames):
                 "build the vocabulary first: SkipGram(corpus) or model.build_vocab(corpus)"
             )
         p = self.params
+        if resume:
+            run = self._run_to_resume(epochs, start_alpha, end_alpha, total_examples, total_words)
+            epochs, start_alpha, end_alpha = run.epochs, run.start_alpha, run.end_alpha
+            total_examples, total_words = run.total_examples, run.total_words
         epochs = p.epochs if epochs is None else epochs
         check_int("epochs", epochs)
         for name, count in (("total_examples", total_examples), ("total_words", total_words)):
@@ -475,10 +491,6 @@ class SkipGram(Word2VecNames):
         if ids.total_words == 0:
             raise ValueError("the training corpus is empty: it yielded no words")
         kernel = self._kernel(compute_loss)
-        workers = [
-            KernelWorker(kernel, worker_seed(p.seed, self.epochs_trained, i))
-            for i in range(self._threads())
-        ]
         schedule, per_epoch = call_schedule(
             start, end, epochs, ids.total_words, total_examples, total_words
         )
@@ -489,11 +501,22 @@ class SkipGram(Word2VecNames):
             bar.update(done, alpha)
             log.update(done, alpha)
 
-        self.running_training_loss = 0.0
+        first = self.unfinished_run.epochs_done if resume and self.unfinished_run else 0
+        if not resume:
+            self.running_training_loss = 0.0
+        self.unfinished_run = UnfinishedRun(
+            epochs, start, end, first, total_examples or None, total_words or None
+        )
         try:
             hooks.call(callbacks, "on_train_begin", self)
-            for epoch in range(epochs):
+            for epoch in range(first, epochs):
                 hooks.call(callbacks, "on_epoch_begin", self)
+                # Seeded per epoch from the epochs trained, so that a resumed run draws what
+                # the uninterrupted one would have.
+                workers = [
+                    KernelWorker(kernel, worker_seed(p.seed, self.epochs_trained, i))
+                    for i in range(self._threads())
+                ]
                 bar.begin_epoch(epoch, epoch * ids.total_words)
                 log.begin_epoch(epoch)
                 self._vectors_trained()
@@ -510,6 +533,9 @@ class SkipGram(Word2VecNames):
                 bar.update(stats, schedule.at(epoch * per_epoch + done))
                 self.wv.invalidate_norms()
                 check_supplied_counts(epoch, stats, total_examples, total_words)
+                self.unfinished_run.epochs_done = epoch + 1
+                if epoch + 1 == epochs:
+                    self.unfinished_run = None  # a checkpoint of the last epoch is complete
                 self._finish_epoch(stats, epoch, epochs, compute_loss, checkpoint)
                 hooks.call(callbacks, "on_epoch_end", self)
             self.train_count += 1
@@ -518,6 +544,21 @@ class SkipGram(Word2VecNames):
             bar.close()
             self.wv.invalidate_norms()  # vectors changed, even if training was interrupted
         return self
+
+    def _run_to_resume(
+        self, epochs: int | None, *schedule_arguments: float | int | None
+    ) -> UnfinishedRun:
+        if self.unfinished_run is None:
+            raise ValueError(
+                "nothing to resume: the last train() call of this model finished (or none "
+                "ran); call train() without resume=True to train further"
+            )
+        if epochs is not None or any(a is not None for a in schedule_arguments):
+            raise TypeError(
+                "resume=True continues the stopped call's schedule: do not pass epochs, "
+                "start_alpha, end_alpha, total_examples or total_words with it"
+            )
+        return self.unfinished_run
 
     def _vectors_trained(self) -> None:
         """Called as training starts to update the vectors: queries no longer warn that they

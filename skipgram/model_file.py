@@ -15,6 +15,7 @@ from skipgram._warnings import UNTRAINED_MODEL
 from skipgram.io import ModelFormatError, decode_words, encode_words, load_arrays, save_arrays
 from skipgram.keyedvectors import KeyedVectors, check_finite
 from skipgram.params import Parameters
+from skipgram.training import UnfinishedRun
 from skipgram.vocab import Vocabulary
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ def save_model(model: SkipGram, path: str | os.PathLike[str]) -> None:
         "loss_history": [_finite_or_none(x) for x in model.loss_history],
         "running_training_loss": _finite_or_none(model.running_training_loss),
         "train_count": model.train_count,
+        "unfinished_run": None if model.unfinished_run is None else model.unfinished_run.to_json(),
     }
     arrays = {
         **encode_words(model.vocab.words),
@@ -73,6 +75,8 @@ def load_model(cls: type[SkipGram], path: str | os.PathLike[str], mmap: bool = F
         loss = metadata.get("running_training_loss", 0.0)
         model.running_training_loss = math.nan if loss is None else float(loss)
         model.train_count = int(metadata.get("train_count", 0))
+        unfinished = metadata.get("unfinished_run")  # absent from files of skipgram 0.1
+        model.unfinished_run = None if unfinished is None else UnfinishedRun.from_json(unfinished)
         if model.train_count < 0:
             raise ValueError("train_count is negative")
     except (KeyError, TypeError, ValueError, OverflowError) as error:

@@ -17,11 +17,45 @@ from dataclasses import dataclass
 
 from skipgram._inner import KernelModel, KernelWorker, train_batch
 from skipgram.batching import Batch
+from skipgram.params import check_int, check_schedule
 
 logger = logging.getLogger(__name__)
 
 # How long the producer waits on a full queue before checking whether a worker failed.
 _POLL_SECONDS = 0.1
+
+
+@dataclass
+class UnfinishedRun:
+    """A `train()` call that stopped before its last epoch: what `train(resume=True)` needs to
+    finish it with the same learning-rate schedule. Saved with the model."""
+
+    epochs: int
+    start_alpha: float
+    end_alpha: float
+    epochs_done: int
+    total_examples: int | None = None
+    total_words: int | None = None
+
+    def to_json(self) -> dict[str, int | float | None]:
+        return dict(vars(self))
+
+    @classmethod
+    def from_json(cls, saved: object) -> UnfinishedRun:
+        """Validated like train()'s own arguments: a model file may be forged."""
+        if not isinstance(saved, dict) or set(saved) != set(cls.__dataclass_fields__):
+            raise ValueError(f"unfinished_run must hold {sorted(cls.__dataclass_fields__)}")
+        run = cls(**saved)
+        check_int("epochs", run.epochs)
+        for name in ("total_examples", "total_words"):
+            if getattr(run, name) is not None:
+                check_int(name, getattr(run, name))
+        check_schedule(run.start_alpha, run.end_alpha)
+        if isinstance(run.epochs_done, bool) or not isinstance(run.epochs_done, int):
+            raise ValueError(f"epochs_done must be an int, got {run.epochs_done!r}")
+        if not 0 <= run.epochs_done < run.epochs:
+            raise ValueError(f"epochs_done must be in [0, epochs), got {run.epochs_done}")
+        return run
 
 
 @dataclass

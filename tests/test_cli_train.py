@@ -10,11 +10,11 @@ import struct
 import subprocess
 import sys
 import termios
-import time
 
+import numpy as np
 import pytest
 
-from skipgram import SkipGram
+from skipgram import LineSentence, SkipGram
 from skipgram.cli import main
 
 COMMAND = [sys.executable, "-m", "skipgram"]
@@ -67,17 +67,17 @@ def test_ctrl_c_saves_what_was_trained_says_so_in_one_line_and_exits_130(tmp_pat
     for line in child.stderr:  # the log's line per epoch: training has begun
         if "epoch 2/100000:" in line:
             break
-    child.send_signal(signal.SIGINT)
-    interrupted = time.perf_counter()
+    child.send_signal(signal.SIGINT)  # how fast it stops: benchmarks/interrupt_latency.py
     _, err = child.communicate(timeout=60)
-    stopped = time.perf_counter() - interrupted
     assert child.returncode == 130
-    assert stopped < 3.0  # typically 0.3 s: the batch in hand, the save, the exit
     assert "Traceback" not in err
     summary = err.strip().splitlines()[-1]
     assert summary.startswith("skipgram train: interrupted in epoch ")
     assert "saved the model" in summary and "to m.model" in summary
-    assert "m.ckpt holds epoch" in summary and "SkipGram.load('m.model')" in summary
+    assert "m.ckpt holds epoch" in summary
+    assert summary.endswith(
+        f"To finish the run: skipgram train {corpus} --resume m.model --output m.model"
+    )
     saved = SkipGram.load(tmp_path / "m.model")
     assert 2 <= saved.epochs_trained < 100000
     assert f"{saved.epochs_trained} full epochs and part of epoch" in summary
@@ -311,3 +311,33 @@ def test_train_dash_reads_the_corpus_from_standard_input(tmp_path, make_planted)
 def test_train_dash_with_max_vocab_size_explains_why_not(tmp_path, capsys):
     assert main(["train", "-", "--output", str(tmp_path / "m"), "--max-vocab-size", "9"]) == 2
     assert "standard input can be read only once" in capsys.readouterr().err
+
+
+def test_resume_finishes_an_interrupted_run_with_its_schedule(tmp_path, make_planted, capsys):
+    from skipgram.callbacks import Callback
+
+    class StopAfterTwo(Callback):
+        def on_epoch_end(self, model):
+            if model.epochs_trained == 2:
+                raise KeyboardInterrupt
+
+    corpus = write_corpus(tmp_path / "corpus.txt", make_planted)
+    params = {"vector_size": 16, "min_count": 1, "workers": 1, "epochs": 4}
+    whole = SkipGram(LineSentence(str(corpus)), **params).train()
+    stopped = SkipGram(LineSentence(str(corpus)), **params)
+    with pytest.raises(KeyboardInterrupt):
+        stopped.train(callbacks=[StopAfterTwo()])
+    stopped.save(tmp_path / "m.model")
+    args = ["train", str(corpus), "--resume", str(tmp_path / "m.model"), "--output"]
+    assert main([*args, str(tmp_path / "done.model")]) == 0
+    table = capsys.readouterr().out
+    rows = [line.split() for line in table.splitlines()[1:]]
+    assert [row[0] for row in rows if row and row[0].isdigit()] == ["3", "4"]
+    assert "0.01255 → 0.00633" in table  # epoch 3 of 4 goes on from the stopped schedule
+    done = SkipGram.load(tmp_path / "done.model")
+    assert done.epochs_trained == 4 and done.unfinished_run is None
+    np.testing.assert_array_equal(done.wv.vectors, whole.wv.vectors)
+    assert main([*args, str(tmp_path / "again.model")]) == 0  # m.model is still unfinished
+    assert main(["train", str(corpus), "--resume", str(tmp_path / "done.model"),
+                 "--output", str(tmp_path / "x")]) == 2  # fmt: skip
+    assert "last run finished" in capsys.readouterr().err
