@@ -123,6 +123,14 @@ def add_arguments(train: argparse.ArgumentParser) -> None:
         help="order the vocabulary by descending count (default: on)",
     )
     train.add_argument(
+        "--ids-in-memory-limit",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="corpus word ids kept in memory (4 bytes a token); past it they go to a "
+        "memory-mapped temporary file (default: a quarter of the RAM, at most 2 GiB)",
+    )
+    train.add_argument(
         "--null-word",
         action="store_true",
         help="add gensim's pseudo-word NUL with count 1 (default: off)",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 import numpy as np
 
 from skipgram._warnings import warn_at_caller
-from skipgram.batching import DEFAULT_MEMORY_LIMIT
+from skipgram.batching import automatic_memory_limit
 from skipgram.corpus import check_sentences
 from skipgram.params import Parameters, check_float, check_int
 from skipgram.prediction import predict_output_word, score_sentences
@@ -220,7 +220,9 @@ class Word2VecNames:
         output = {"ns": "syn1neg", "hs": "syn1", "softmax": "output_vectors"}[p.objective]
         report[output] = (max(words - 1, 0) if p.objective == "hs" else words) * row
         if self.corpus_total_words:
-            report["corpus_ids"] = min(4 * self.corpus_total_words, DEFAULT_MEMORY_LIMIT)
+            limit = p.ids_in_memory_limit
+            limit = automatic_memory_limit() if limit is None else limit
+            report["corpus_ids"] = min(4 * self.corpus_total_words, limit)  # past it: a file
         report.pop("total", None)
         report["total"] = sum(report.values())
         logger.info(

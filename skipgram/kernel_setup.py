@@ -54,7 +54,8 @@ def make_kernel(
 def initial_vectors(rows: int, vector_size: int, rng: np.random.Generator) -> np.ndarray:
     """word2vec's initialisation of input vectors: uniform in [-0.5, 0.5) / vector_size (output
     vectors start at zero)."""
-    vectors = rng.random((rows, vector_size), dtype=np.float32) - 0.5
+    vectors = rng.random((rows, vector_size), dtype=np.float32)
+    vectors -= 0.5  # in place: a temporary would double the peak memory of the matrix
     vectors /= vector_size
     return vectors
 

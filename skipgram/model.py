@@ -97,6 +97,8 @@ class SkipGram(Word2VecNames):
         shuffle: visit the sentences in a new seeded order every epoch; False (the default,
             as gensim) keeps the corpus order.
         shared_negatives: one set of noise words per window (negative sampling only).
+        ids_in_memory_limit: bytes of corpus word ids kept in memory; past it they go to a
+            memory-mapped temporary file. None: a quarter of the RAM, at most 2 GiB.
         shrink_windows: draw each centre's window from 1..`window`; False: always `window`.
         sorted_vocab: sort the words by descending count; False: order of first appearance.
         null_word: add gensim's pseudo-word "\\0" (count 1) to the vocabulary.
@@ -139,6 +141,7 @@ class SkipGram(Word2VecNames):
         batch_words: int = DEFAULT_BATCH_WORDS,
         shuffle: bool = False,
         shared_negatives: bool = False,
+        ids_in_memory_limit: int | None = None,
         shrink_windows: bool = True,
         sorted_vocab: bool | int = True,
         null_word: bool | int = False,
@@ -169,6 +172,7 @@ class SkipGram(Word2VecNames):
             batch_words=batch_words,
             shuffle=shuffle,
             shared_negatives=shared_negatives,
+            ids_in_memory_limit=ids_in_memory_limit,
             shrink_windows=shrink_windows,
             sorted_vocab=gensim_flag("sorted_vocab", sorted_vocab),
             null_word=gensim_flag("null_word", null_word),
@@ -231,7 +235,7 @@ class SkipGram(Word2VecNames):
         # the version that was counted.
         self._corpus_identity = corpus_identity(sentences)
         if p.max_vocab_size is None:
-            scan = CorpusIds.scan(sentences)
+            scan = CorpusIds.scan(sentences, memory_limit=p.ids_in_memory_limit)
             self.vocab, remap = Vocabulary.from_arrays(
                 scan.keys,
                 scan.counts(),
@@ -316,7 +320,7 @@ class SkipGram(Word2VecNames):
         again from `alpha`, as for any `train()` call."""
         self._require_vocab("build_vocab(update=True)")
         identity = corpus_identity(sentences)
-        scan = CorpusIds.scan(sentences)
+        scan = CorpusIds.scan(sentences, memory_limit=self.params.ids_in_memory_limit)
         remap = self._merge_counts(
             scan.keys, scan.counts(), scan.total_words, scan.total_sentences, rules
         )
@@ -609,7 +613,9 @@ class SkipGram(Word2VecNames):
             reuse = False
         if reuse:
             if self._corpus_ids is None:
-                scan = CorpusIds.scan(corpus, self.vocab.index)
+                scan = CorpusIds.scan(
+                    corpus, self.vocab.index, memory_limit=self.params.ids_in_memory_limit
+                )
                 if scan.total_words != self.vocab.total_words:
                     raise ValueError(
                         f"the corpus yielded {scan.total_words} words on this pass but "
@@ -619,8 +625,10 @@ class SkipGram(Word2VecNames):
                     )
                 self._corpus_ids = (scan, None)
             return self._corpus_ids
-        scan = CorpusIds.scan(corpus, self.vocab.index)
-        if scan.total_words and not _any_known(scan.ids):
+        scan = CorpusIds.scan(
+            corpus, self.vocab.index, memory_limit=self.params.ids_in_memory_limit
+        )
+        if scan.total_words and not scan.any_known():
             # Training would do nothing, yet count the epochs as trained.
             raise ValueError(
                 f"no token of the corpus is in the vocabulary: none of its {scan.total_words:,} "

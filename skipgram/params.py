@@ -44,6 +44,7 @@ INT_BOUNDS: dict[str, tuple[int, int]] = {
     "workers": (0, 1_024),  # 0: one per CPU core (at most 1,024)
     "seed": (0, _INT64_MAX),
     "batch_words": (1, 1_000_000),
+    "ids_in_memory_limit": (0, _INT64_MAX),  # or None: automatic
 }
 FLOAT_BOUNDS: dict[str, tuple[float, float]] = {
     "sample": (0.0, 1.0),
@@ -51,7 +52,7 @@ FLOAT_BOUNDS: dict[str, tuple[float, float]] = {
     "alpha": (0.0, _FLOAT32_MAX),  # alpha > 0; None takes DEFAULT_ALPHA of the objective
     "min_alpha": (0.0, _FLOAT32_MAX),  # and min_alpha <= alpha
 }
-_OPTIONAL = frozenset({"max_vocab_size", "max_final_vocab"})  # integers that may be None
+_OPTIONAL = frozenset({"max_vocab_size", "max_final_vocab", "ids_in_memory_limit"})  # or None
 _FLAGS = (
     "shuffle",
     "shared_negatives",
@@ -110,6 +111,9 @@ class Parameters:
             they first appear.
         null_word: append gensim's pseudo-word "\\0" (count 1) to the vocabulary.
         compute_loss: the default of `train(compute_loss=...)`.
+        ids_in_memory_limit: bytes of corpus word ids (4 a token) kept in memory; a longer
+            corpus keeps them in a memory-mapped temporary file. None: a quarter of the
+            physical memory, at most 2 GiB; 0: always in a file.
     """
 
     vector_size: int = 100
@@ -138,6 +142,9 @@ class Parameters:
     sorted_vocab: bool = True
     null_word: bool = False
     compute_loss: bool = False
+    # Where the corpus's word ids live between epochs: in memory up to this many bytes, past it
+    # in a memory-mapped temporary file (docs/guide/corpora.md). None: automatic.
+    ids_in_memory_limit: int | None = None
 
     def __post_init__(self) -> None:
         _require(
