@@ -24,10 +24,10 @@ product (`ns_shared_window`).
 import numpy as np
 
 cimport numpy as cnp
-from libc.math cimport exp, expf, log, log1p
+from libc.math cimport exp, expf, log1p
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
-from libc.string cimport memset
-from scipy.linalg.cython_blas cimport saxpy, sdot, sgemv, sger
+from libc.string cimport memcpy, memset
+from scipy.linalg.cython_blas cimport sgemm, ssyrk
 
 cnp.import_array()
 
@@ -188,6 +188,79 @@ cdef extern from *:
             output[i] = out + g * input[i];
         }
     }
+    /* One row of the exact softmax's minibatch (`softmax_minibatch`): row[k] becomes
+       weight * exp(row[k] - max) / sum_j exp(row[j] - max), and the return value is the log
+       normaliser max + log sum_j exp(row[j] - max). Three passes over a row of V floats, which
+       stays in the L1 cache in between. exp is a Cephes-style polynomial on 8 lanes (relative
+       error below 2e-7 over the range used, against glibc's scalar expf, which was a third of
+       the minibatch's time); terms more than 80 below the maximum are taken as exactly 0. */
+    #include <math.h>
+    typedef int32_t sg_i8 __attribute__((vector_size(32)));
+    static inline sg_f8 sg_select8(sg_i8 mask, sg_f8 yes, sg_f8 no) {
+        return (sg_f8)(((sg_i8)yes & mask) | ((sg_i8)no & ~mask));
+    }
+    static inline sg_f8 sg_exp8_nonpositive(sg_f8 x) {  /* exp(x) for x <= 0; 0 below -80 */
+        const sg_f8 magic = (sg_f8){0} + 12582912.0f;   /* 1.5 * 2^23: adding it rounds */
+        sg_i8 keep = x > -80.0f;
+        x = sg_select8(keep, x, (sg_f8){0} - 80.0f);
+        sg_f8 shifted = x * 1.44269504088896341f + magic;
+        sg_f8 n = shifted - magic;                     /* round(x / ln 2) */
+        sg_f8 r = (x - n * 0.693359375f) + n * 2.12194440e-4f;
+        sg_f8 p = 1.9875691500e-4f * r + 1.3981999507e-3f;
+        p = p * r + 8.3334519073e-3f;
+        p = p * r + 4.1665795894e-2f;
+        p = p * r + 1.6666665459e-1f;
+        p = p * r + 5.0000001201e-1f;
+        p = p * (r * r) + r + 1.0f;
+        sg_i8 exponent = ((sg_i8)shifted - (sg_i8)magic + 127) << 23;  /* 2^n, n >= -116 */
+        return sg_select8(keep, p * (sg_f8)exponent, (sg_f8){0});
+    }
+    SG_VECTOR_CLONES static double sg_softmax_row(float *row, int n, float weight) {
+        int i = 0, k;
+        float top = row[0], total;
+        sg_f8 top8 = (sg_f8){0} + row[0];
+        for (; i + 8 <= n; i += 8) {
+            sg_f8 x = sg_load8(row + i);
+            top8 = sg_select8(x > top8, x, top8);
+        }
+        for (k = 0; k < 8; k++) if (top8[k] > top) top = top8[k];
+        for (; i < n; i++) if (row[i] > top) top = row[i];
+        sg_f8 sum0 = {0}, sum1 = {0};
+        i = 0;
+        for (; i + 16 <= n; i += 16) {
+            sg_f8 e0 = sg_exp8_nonpositive(sg_load8(row + i) - top);
+            sg_f8 e1 = sg_exp8_nonpositive(sg_load8(row + i + 8) - top);
+            sg_store8(row + i, e0); sg_store8(row + i + 8, e1);
+            sum0 += e0; sum1 += e1;
+        }
+        for (; i < n; i += 8) {  /* the tail, through an 8-float buffer padded with -inf */
+            float tail[8];
+            int m = n - i < 8 ? n - i : 8;
+            for (k = 0; k < 8; k++) tail[k] = k < m ? row[i + k] - top : -1e30f;
+            sg_f8 e = sg_exp8_nonpositive(sg_load8(tail));
+            sum0 += e;
+            for (k = 0; k < m; k++) row[i + k] = e[k];
+        }
+        sum0 += sum1;
+        total = 0.0f;
+        double exact_total = 0.0;
+        for (k = 0; k < 8; k++) exact_total += sum0[k];
+        total = (float)exact_total;
+        float scale = weight / total;
+        i = 0;
+        for (; i + 8 <= n; i += 8) sg_store8(row + i, sg_load8(row + i) * scale);
+        for (; i < n; i++) row[i] *= scale;
+        return top + log(exact_total);
+    }
+
+    /* row += sum_t weights[t] * row ids[t] of `rows` (rows of n floats): the exact softmax's
+       correction of a score row for the earlier centres of its block. */
+    SG_VECTOR_CLONES static void sg_add_weighted_rows(float *row, const float *rows,
+                                                      const int32_t *ids, const float *weights,
+                                                      int n_terms, int n) {
+        sg_weighted_rows(row, 1, n_terms, weights, 1, rows, ids, n);
+    }
+
     /* y += x, the input vector's accumulated update at the end of a pair. */
     SG_VECTOR_CLONES static void sg_add(float *y, const float *x, int n) {
         int i = 0;
@@ -199,6 +272,9 @@ cdef extern from *:
     void sg_pair_update(float *gradient, float *output, const float *input, float g,
                         int n) nogil
     void sg_add(float *y, const float *x, int n) nogil
+    double sg_softmax_row(float *row, int n, float weight) nogil
+    void sg_add_weighted_rows(float *row, const float *rows, const int32_t *ids,
+                              const float *weights, int n_terms, int n) nogil
     void sg_window_scores(float *scores, const float *input_vectors, const int32_t *contexts,
                           int n_contexts, const float *output_vectors, const int32_t *outputs,
                           int n_outputs, int n) nogil
@@ -232,14 +308,19 @@ cdef extern from *:
     unsigned int sg_flush_denormals() nogil
     void sg_restore_float_mode(unsigned int previous) nogil
 
-cdef int ONE = 1
 cdef float ONE_F = 1.0
+cdef float MINUS_ONE_F = -1.0
 cdef float ZERO_F = 0.0
 # Scores are clipped before exp so that a diverging run produces a finite sigmoid; at |x| = 30
 # sigmoid(x) is 1 or 0 to float32 precision, so the clip never changes a healthy update.
 cdef float MAX_SCORE = 30.0
 
 OBJECTIVES = ("ns", "hs", "softmax")
+# Most centres per exact-softmax minibatch step. A minibatch also ends before a centre word it
+# already holds, which on ordinary text comes first (after about 10 centres on GCIDE); the cap
+# bounds the B x V scores buffer and the B^2 V cost of the corrections (docs/math.md).
+SOFTMAX_BATCH = 64
+SOFTMAX_SCORE_FLOATS = 1 << 24
 
 
 # --------------------------------------------------------------------------------------------
@@ -334,6 +415,7 @@ cdef struct Model:
     const int32_t *points
     bint compute_loss            # tally losses (never changes the updates)
     bint shrink_windows          # draw each centre's reach from 1..window; else always window
+    int softmax_batch            # softmax: centres per minibatch step (B)
     # The matrix whose row for the next centre word train_sentence prefetches: the one the
     # objective reads first for a centre (its input row, or in the shared-negatives mode its
     # output row, the window's positive target).
@@ -343,7 +425,6 @@ cdef struct Model:
 cdef struct Worker:
     uint64_t rng
     float *gradient             # dim: the input vector's accumulated update (word2vec's neu1e)
-    float *scratch              # softmax: vocab_size scores / errors
     int32_t *kept               # the current sentence after subsampling
     int32_t *contexts           # up to 2 * window context ids of the current centre
     int32_t *noise              # negative noise draws of the current centre's pairs
@@ -353,6 +434,17 @@ cdef struct Worker:
     int32_t *window_rows        # the window's output row ids: the centre, then the noise words
     float *window_scores        # contexts x output rows: scores, then the steps g
     float *output_updates       # output rows x dim: their updates, applied last
+    # Exact softmax only (NULL otherwise): the centres waiting for the next minibatch step.
+    int n_pending               # centres queued, at most Model.softmax_batch
+    int32_t *pending_centres    # softmax_batch ids
+    float *pending_alphas       # softmax_batch learning rates, one per centre
+    int64_t *pending_ends       # softmax_batch: centre b's contexts end at pending_ends[b]
+    int32_t *pending_contexts   # context_capacity ids, the centres' contexts back to back
+    int64_t context_capacity
+    float *batch_inputs         # softmax_batch x dim: the centres' input vectors (X)
+    float *batch_scores         # softmax_batch x vocab_size: scores S, then the steps E
+    float *batch_gradients      # softmax_batch x dim: the input vectors' steps, -E U
+    float *batch_gram           # softmax_batch^2: X X^T, then E E^T (upper triangle)
     double loss
     int64_t pairs
 
@@ -387,7 +479,8 @@ cdef class KernelModel:
                  const uint32_t[::1] noise_threshold=None, const int32_t[::1] noise_alias=None,
                  const int64_t[::1] code_offsets=None, const uint8_t[::1] codes=None,
                  const int32_t[::1] points=None, bint compute_loss=False,
-                 bint shared_negatives=False, bint shrink_windows=True):
+                 bint shared_negatives=False, bint shrink_windows=True,
+                 Py_ssize_t softmax_batch=SOFTMAX_BATCH):
         cdef Py_ssize_t vocab_size = input_vectors.shape[0]
         if objective not in OBJECTIVES:
             raise ValueError(f"unknown objective {objective!r}; expected one of {OBJECTIVES}")
@@ -426,9 +519,7 @@ cdef class KernelModel:
         elif objective == "hs":
             self._set_hierarchical_softmax(code_offsets, codes, points)
         else:
-            if output_vectors.shape[0] != vocab_size:
-                raise ValueError("softmax needs one output vector per word")
-            self.train_centre = softmax_train_centre
+            self._set_softmax(softmax_batch)
         self.model.output_vectors = &output_vectors[0, 0] if output_vectors.shape[0] else NULL
         self.model.centre_rows = (self.model.output_vectors if shared_negatives
                                   else self.model.input_vectors)
@@ -451,6 +542,23 @@ cdef class KernelModel:
         self.model.noise_threshold = &threshold[0]
         self.model.noise_alias = &alias[0]
         self.train_centre = ns_shared_train_centre if self.shared_negatives else ns_train_centre
+
+    def _set_softmax(self, Py_ssize_t softmax_batch):
+        cdef Py_ssize_t vocab_size = self._input.shape[0]
+        if self._output.shape[0] != vocab_size:
+            raise ValueError("softmax needs one output vector per word")
+        if softmax_batch < 1:
+            raise ValueError(f"softmax_batch must be at least 1, got {softmax_batch}")
+        # A worker holds softmax_batch x vocab_size scores: cap them at SOFTMAX_SCORE_FLOATS
+        # (64 MB), which only binds past a vocabulary of about 130,000 words.
+        softmax_batch = min(softmax_batch, max(1, SOFTMAX_SCORE_FLOATS // vocab_size))
+        self.model.softmax_batch = <int>softmax_batch
+        self.train_centre = softmax_train_centre
+
+    @property
+    def softmax_batch(self) -> int:
+        """Centres per exact-softmax minibatch step (0 for the other objectives)."""
+        return self.model.softmax_batch
 
     def _set_hierarchical_softmax(self, const int64_t[::1] offsets, const uint8_t[::1] codes,
                                   const int32_t[::1] points):
@@ -489,17 +597,15 @@ cdef class KernelWorker:
 
     cdef Worker worker
     cdef float[::1] _gradient
-    cdef float[::1] _scratch
     cdef int32_t[::1] _kept
     cdef int32_t[::1] _contexts
     cdef int32_t[::1] _noise
     cdef tuple _window_buffers
+    cdef tuple _softmax_buffers
 
     def __init__(self, KernelModel model, uint64_t seed):
         cdef Model *m = &model.model
         self._gradient = private_zeros(m.dim, np.float32)
-        self._scratch = private_zeros(m.vocab_size if model.objective == "softmax" else 1,
-                                      np.float32)
         self._kept = private_zeros(1024, np.int32)
         # Sizes in Py_ssize_t: 2 * window * negative in a C int overflowed (negative=2**28 made
         # a one-slot buffer that the kernel then wrote far past).
@@ -508,7 +614,6 @@ cdef class KernelWorker:
         self._noise = private_zeros(max(max_contexts * m.negative, 1), np.int32)
         self.worker.rng = seed_state(seed)
         self.worker.gradient = &self._gradient[0]
-        self.worker.scratch = &self._scratch[0]
         self.worker.kept = &self._kept[0]
         self.worker.contexts = &self._contexts[0]
         self.worker.noise = &self._noise[0]
@@ -516,6 +621,11 @@ cdef class KernelWorker:
         if model.shared_negatives:
             self._window_buffers = attach_window_buffers(&self.worker, max_contexts, m.negative,
                                                          m.dim)
+        if model.objective == "softmax":
+            self._softmax_buffers = attach_softmax_buffers(
+                &self.worker, m.softmax_batch, min(m.softmax_batch * max_contexts,
+                                                   max(max_contexts, 1 << 20)),
+                m.vocab_size, m.dim)
 
     cdef void reserve_sentence(self, Py_ssize_t length):
         if length > self._kept.shape[0]:
@@ -555,6 +665,39 @@ cdef tuple attach_window_buffers(Worker *w, Py_ssize_t max_contexts, Py_ssize_t 
     w.window_scores = &scores_view[0]
     w.output_updates = &updates_view[0]
     return rows, scores, updates
+
+
+cdef tuple attach_softmax_buffers(Worker *w, Py_ssize_t batch, Py_ssize_t context_capacity,
+                                  Py_ssize_t vocab_size, Py_ssize_t dim):
+    """Allocate one worker's exact-softmax minibatch buffers and point `w` at them. Returns the
+    arrays that own the memory: keep them alive as long as `w` is in use."""
+    centres = private_zeros(batch, np.int32)
+    alphas = private_zeros(batch, np.float32)
+    ends = private_zeros(batch, np.int64)
+    contexts = private_zeros(context_capacity, np.int32)
+    inputs = private_zeros(batch * dim, np.float32)
+    scores = private_zeros(batch * vocab_size, np.float32)
+    gradients = private_zeros(batch * dim, np.float32)
+    gram = private_zeros(batch * batch, np.float32)
+    cdef int32_t[::1] centres_view = centres
+    cdef float[::1] alphas_view = alphas
+    cdef int64_t[::1] ends_view = ends
+    cdef int32_t[::1] contexts_view = contexts
+    cdef float[::1] inputs_view = inputs
+    cdef float[::1] scores_view = scores
+    cdef float[::1] gradients_view = gradients
+    cdef float[::1] gram_view = gram
+    w.n_pending = 0
+    w.pending_centres = &centres_view[0]
+    w.pending_alphas = &alphas_view[0]
+    w.pending_ends = &ends_view[0]
+    w.pending_contexts = &contexts_view[0]
+    w.context_capacity = context_capacity
+    w.batch_inputs = &inputs_view[0]
+    w.batch_scores = &scores_view[0]
+    w.batch_gradients = &gradients_view[0]
+    w.batch_gram = &gram_view[0]
+    return centres, alphas, ends, contexts, inputs, scores, gradients, gram
 
 
 # --------------------------------------------------------------------------------------------
@@ -703,57 +846,153 @@ cdef void hs_train_centre(const Model *m, Worker *w, int32_t centre, const int32
     w.pairs += n_contexts
 
 
-cdef double softmax_window(const Model *m, Worker *w, float *input_vector,
-                           const int32_t *contexts, int n_contexts, float alpha) noexcept nogil:
-    """Exact softmax for one centre and all its contexts (docs/math.md, "Exact softmax").
+cdef enum:
+    SOFTMAX_BLOCK = 8  # score rows corrected one by one within a block, by sgemm across blocks
+    # OpenBLAS (0.3.x, x86-64) multiplies without repacking when m n k <= 100^3, and for a
+    # transposed first operand when also m n <= 1200 (sgemm_small_kernel_permit); other BLAS
+    # libraries merely see smaller calls.
+    SMALL_GEMM = 1000000
+    SMALL_TN_OUTPUT = 1200
 
-    The distribution depends only on the centre, so it is computed once per window: scores
-    s = U v (sgemv), error e = n * softmax(s) - sum of one-hots, centre gradient U^T e (sgemv,
-    with the old U), then U -= alpha e v^T (sger) and v -= alpha U^T e. Returns the window's loss
-    n * logsumexp(s) - sum_c s_c."""
-    cdef int d = m.dim
-    cdef int V = m.vocab_size
-    cdef float *scores = w.scratch
-    cdef int k
-    cdef float top, neg_alpha = -alpha
-    cdef double total = 0.0, context_scores = 0.0, log_normaliser
-    cdef float n = <float>n_contexts
-    cdef char transpose = b'T'
-    cdef char no_transpose = b'N'
-    # Row-major U (V x d) is column-major U^T (d x V, leading dimension d) to Fortran BLAS.
-    sgemv(&transpose, &d, &V, &ONE_F, m.output_vectors, &d, input_vector, &ONE, &ZERO_F,
-          scores, &ONE)
-    top = scores[0]
-    for k in range(1, V):
-        if scores[k] > top:
-            top = scores[k]
-    for k in range(n_contexts):
-        context_scores += scores[contexts[k]]
-    for k in range(V):  # subtract the max before exp: no overflow whatever the scores
-        # Below -80 the term is < 2e-35 of the largest one: take it as 0 rather than let expf
-        # take its slow underflow path (it sets errno), which trained runs hit constantly.
-        scores[k] = expf(scores[k] - top) if scores[k] - top > -80.0 else 0.0
-        total += scores[k]
-    log_normaliser = top + log(total)
-    for k in range(V):
-        scores[k] = <float>(n * scores[k] / total)
-    for k in range(n_contexts):
-        scores[contexts[k]] -= 1.0
-    sgemv(&no_transpose, &d, &V, &ONE_F, m.output_vectors, &d, scores, &ONE, &ZERO_F,
-          w.gradient, &ONE)
-    sger(&d, &V, &neg_alpha, input_vector, &ONE, scores, &ONE, m.output_vectors, &d)
-    saxpy(&d, &neg_alpha, w.gradient, &ONE, input_vector, &ONE)
-    return n_contexts * log_normaliser - context_scores
+
+cdef double softmax_minibatch(const Model *m, Worker *w) noexcept nogil:
+    """One exact-softmax step for the worker's B pending centres (docs/math.md, "Exact
+    softmax"): the result of stepping through them one by one, with each centre's own learning
+    rate, computed with matrix products. Returns the B windows' loss, each window measured
+    just before its step, as sequential training would.
+
+    Centre b sees the output matrix after the steps of centres 0..b-1,
+    U_b = U - sum_{j<b} e_j x_j^T, so its scores are s_b = U x_b - sum_{j<b} (x_j . x_b) e_j
+    and its input vector's step is -U_b^T e_b = -U^T e_b + sum_{j<b} (e_j . e_b) x_j. With X
+    the centres' input vectors (B x d, as they were before the minibatch), E the rows e_b
+    (B x V), K = X X^T and M = E E^T:
+        S = X U^T                  sgemm; row b then corrected by -K[b, j] e_j for j < b
+                                   (sgemm for the earlier blocks, row by row within a block)
+        e_b = alpha_b (n_b softmax(s_b) - sum of the window's one-hots)
+        D = -E U + strict_lower(M) X   sgemm, ssyrk, sgemm (all with the U from before)
+        U -= E^T X                 sgemm
+        x_b += D_b
+    Row-major matrices are their transposes to Fortran BLAS: U (V x d) is U^T (d x V, leading
+    dimension d), X (B x d) is X^T, S and E (B x V, one buffer) are V x B with leading
+    dimension V, and K, M (B x B) are read in whichever orientation is needed, being
+    symmetric. softmax_train_centre never queues a centre word twice, so reading the input
+    vectors once at the start is exact; given a word twice (only the test entry point can),
+    each occurrence would use its input vector from before the minibatch."""
+    cdef int d = m.dim, V = m.vocab_size, B = w.n_pending, b, j, n, first, size, rows, start
+    cdef int64_t k, begin = 0, end
+    cdef float *row
+    cdef float *scores = w.batch_scores
+    cdef float *gram = w.batch_gram
+    cdef float alpha, beta
+    cdef double loss = 0.0, context_scores
+    cdef char transpose = b'T', no_transpose = b'N', upper = b'U'
+    cdef int32_t earlier[SOFTMAX_BLOCK]
+    cdef float weights[SOFTMAX_BLOCK]
+    for b in range(B):
+        memcpy(w.batch_inputs + <int64_t>b * d,
+               m.input_vectors + <int64_t>w.pending_centres[b] * d, d * sizeof(float))
+    # S and D in slices of the vocabulary, each small enough (rows x B x d <= SMALL_GEMM) for
+    # OpenBLAS's small-matrix kernels, which work on the matrices in place: on whole matrices
+    # it first copies U into its packed layout, and with B ~ 10 centres the copy took as long
+    # as the arithmetic (D: 28 -> 64 GFLOP/s per core, S: 28 -> 36).
+    rows = max(8, min(<int>SMALL_TN_OUTPUT // B, <int>SMALL_GEMM // (B * d)))
+    start = 0
+    while start < V:
+        size = min(rows, V - start)
+        sgemm(&transpose, &no_transpose, &size, &B, &d, &ONE_F,
+              m.output_vectors + <int64_t>start * d, &d, w.batch_inputs, &d, &ZERO_F,
+              scores + start, &V)
+        start += size
+    sgemm(&transpose, &no_transpose, &B, &B, &d, &ONE_F, w.batch_inputs, &d, w.batch_inputs,
+          &d, &ZERO_F, gram, &B)
+    first = 0
+    while first < B:
+        size = min(<int>SOFTMAX_BLOCK, B - first)
+        if first > 0:  # rows first.. -= K[row, j] e_j for every j of the earlier blocks
+            sgemm(&no_transpose, &no_transpose, &V, &size, &first, &MINUS_ONE_F, scores, &V,
+                  gram + <int64_t>first * B, &B, &ONE_F, scores + <int64_t>first * V, &V)
+        for b in range(first, first + size):
+            row = scores + <int64_t>b * V
+            for j in range(first, b):
+                earlier[j - first] = j
+                weights[j - first] = -gram[<int64_t>b * B + j]
+            if b > first:
+                sg_add_weighted_rows(row, scores, earlier, weights, b - first, V)
+            end = w.pending_ends[b]
+            n = <int>(end - begin)
+            alpha = w.pending_alphas[b]
+            context_scores = 0.0
+            for k in range(begin, end):
+                context_scores += row[w.pending_contexts[k]]
+            # n log Σ exp(s) - Σ_c s_c, and the row becomes alpha n softmax(s) ...
+            loss += n * sg_softmax_row(row, V, alpha * n) - context_scores
+            for k in range(begin, end):  # ... minus alpha for each context (twice if twice)
+                row[w.pending_contexts[k]] -= alpha
+            begin = end
+        first += size
+    rows = max(8, <int>SMALL_GEMM // (B * d))
+    start = 0
+    beta = 0.0  # the first slice sets D, the others add to it
+    while start < V:
+        size = min(rows, V - start)
+        sgemm(&no_transpose, &no_transpose, &d, &B, &size, &MINUS_ONE_F,
+              m.output_vectors + <int64_t>start * d, &d, scores + start, &V, &beta,
+              w.batch_gradients, &d)
+        beta = 1.0
+        start += size
+    if B > 1:
+        # M = E E^T into the upper triangle (column-major); then keep only row < column,
+        # i.e. the pairs (j, b) with j < b, and add X^T M to D^T.
+        ssyrk(&upper, &transpose, &B, &V, &ONE_F, scores, &V, &ZERO_F, gram, &B)
+        for b in range(B):
+            for j in range(b, B):
+                gram[<int64_t>b * B + j] = 0.0  # column b, rows b.. (diagonal and below)
+        sgemm(&no_transpose, &no_transpose, &d, &B, &B, &ONE_F, w.batch_inputs, &d, gram, &B,
+              &ONE_F, w.batch_gradients, &d)
+    sgemm(&no_transpose, &transpose, &d, &V, &B, &MINUS_ONE_F, w.batch_inputs, &d, scores, &V,
+          &ONE_F, m.output_vectors, &d)
+    for b in range(B):
+        sg_add(m.input_vectors + <int64_t>w.pending_centres[b] * d,
+               w.batch_gradients + <int64_t>b * d, d)
+    w.pairs += w.pending_ends[B - 1]
+    w.n_pending = 0
+    return loss
+
+
+cdef inline void softmax_flush(const Model *m, Worker *w) noexcept nogil:
+    """Take the step for whatever centres are queued (at the end of every batch)."""
+    if w.n_pending > 0:
+        w.loss += softmax_minibatch(m, w)
 
 
 cdef void softmax_train_centre(const Model *m, Worker *w, int32_t centre,
                                const int32_t *contexts, int n_contexts,
                                float alpha) noexcept nogil:
+    """Queue the centre and its contexts. The queued minibatch takes its step when it is full,
+    or first, when this centre word is already in it."""
+    cdef int b = w.n_pending, j
+    cdef int64_t begin
     if n_contexts == 0:
         return
-    w.loss += softmax_window(m, w, m.input_vectors + <int64_t>centre * m.dim, contexts,
-                             n_contexts, alpha)
-    w.pairs += n_contexts
+    # A minibatch never holds a centre word twice: its steps are then exactly the sequential
+    # ones (softmax_minibatch reads each centre's input vector once, at the start).
+    for j in range(b):
+        if w.pending_centres[j] == centre:
+            softmax_flush(m, w)
+            b = 0
+            break
+    begin = w.pending_ends[b - 1] if b > 0 else 0
+    if begin + n_contexts > w.context_capacity:  # only with windows far beyond real use
+        softmax_flush(m, w)
+        b = 0
+        begin = 0
+    w.pending_centres[b] = centre
+    w.pending_alphas[b] = alpha
+    memcpy(w.pending_contexts + begin, contexts, n_contexts * sizeof(int32_t))
+    w.pending_ends[b] = begin + n_contexts
+    w.n_pending = b + 1
+    if w.n_pending == m.softmax_batch:
+        softmax_flush(m, w)
 
 
 # --------------------------------------------------------------------------------------------
@@ -831,6 +1070,7 @@ def train_batch(KernelModel model, KernelWorker worker, const int32_t[::1] words
             alpha = alpha_start + (alpha_end - alpha_start) * (<float>begin / <float>n_words)
             kept += train_sentence(m, w, train_centre, &words[begin], <int>(end - begin), alpha)
             begin = end
+        softmax_flush(m, w)  # a batch ends with no centre waiting (none but for the softmax)
         sg_restore_float_mode(float_mode)
     return kept, w.pairs, w.loss
 
@@ -963,19 +1203,62 @@ def hs_update(float[::1] input_vector, float[:, ::1] inner_vectors, const uint8_
 def softmax_update(float[::1] input_vector, float[:, ::1] output_vectors,
                    const int32_t[::1] contexts, float alpha) -> float:
     """One exact-softmax step for a centre (input_vector) and its context words, updating in
-    place. Returns the window's loss before the step."""
-    cdef Model m
-    cdef Worker w
+    place: a minibatch of one centre. Returns the window's loss before the step."""
     if contexts.shape[0] == 0:
         raise ValueError("contexts must not be empty")
-    _check_update_args(input_vector, output_vectors, contexts, None)
-    gradient = np.zeros(input_vector.shape[0], dtype=np.float32)
-    scratch = np.zeros(output_vectors.shape[0], dtype=np.float32)
-    cdef float[::1] scratch_view = scratch
-    _fill_test_state(&m, &w, input_vector, output_vectors, gradient)
-    w.scratch = &scratch_view[0]
-    return softmax_window(&m, &w, &input_vector[0], &contexts[0], <int>contexts.shape[0],
-                          alpha)
+    inputs = np.asarray(input_vector)[None, :]  # a 1 x d view: the update lands in place
+    return softmax_minibatch_update(inputs, output_vectors, np.zeros(1, np.int32),
+                                    np.array([contexts.shape[0]], np.int64), contexts,
+                                    np.array([alpha], np.float32))
+
+
+def softmax_minibatch_update(float[:, ::1] input_vectors, float[:, ::1] output_vectors,
+                             const int32_t[::1] centres, const int64_t[::1] context_ends,
+                             const int32_t[::1] contexts, const float[::1] alphas) -> float:
+    """One exact-softmax minibatch step, through the code that training runs: centre b is row
+    centres[b] of `input_vectors`, its contexts are contexts[context_ends[b - 1]:context_ends[b]]
+    and its learning rate alphas[b]. Updates both matrices in place; returns the minibatch's
+    loss before the step."""
+    cdef Model m
+    cdef Worker w
+    cdef Py_ssize_t n_centres = centres.shape[0]
+    if n_centres == 0 or context_ends.shape[0] != n_centres or alphas.shape[0] != n_centres:
+        raise ValueError("centres, context_ends and alphas must be non-empty and equally long")
+    ends = np.asarray(context_ends)
+    if ends[n_centres - 1] != contexts.shape[0] or ends[0] < 1 or np.any(np.diff(ends) < 1):
+        raise ValueError("context_ends must rise to len(contexts), every centre with a context")
+    if input_vectors.shape[1] != output_vectors.shape[1]:
+        raise ValueError("input and output vectors must have the same dimension")
+    if np.min(centres) < 0 or np.max(centres) >= input_vectors.shape[0]:
+        raise ValueError("centre ids outside input_vectors")
+    _check_update_args(input_vectors[0], output_vectors, contexts, None)
+    memset(&m, 0, sizeof(Model))
+    memset(&w, 0, sizeof(Worker))
+    m.dim = <int>input_vectors.shape[1]
+    m.vocab_size = <int>output_vectors.shape[0]
+    m.input_vectors = &input_vectors[0, 0]
+    m.output_vectors = &output_vectors[0, 0]
+    m.compute_loss = True
+    m.softmax_batch = <int>n_centres
+    buffers = attach_softmax_buffers(&w, n_centres, contexts.shape[0], m.vocab_size, m.dim)
+    cdef int32_t[::1] pending_centres = buffers[0]
+    cdef float[::1] pending_alphas = buffers[1]
+    cdef int64_t[::1] pending_ends = buffers[2]
+    cdef int32_t[::1] pending_contexts = buffers[3]
+    pending_centres[:] = centres
+    pending_alphas[:] = alphas
+    pending_ends[:] = context_ends
+    pending_contexts[:] = contexts
+    w.n_pending = <int>n_centres
+    return softmax_minibatch(&m, &w)
+
+
+def softmax_row(float[::1] row, float weight) -> float:
+    """The minibatch's per-row softmax, in place: row becomes weight * softmax(row). Returns
+    the log normaliser log Σ exp(row) (exposed to test the vectorised exp)."""
+    if row.shape[0] == 0:
+        raise ValueError("row must not be empty")
+    return sg_softmax_row(&row[0], <int>row.shape[0], weight)
 
 
 def _check_update_args(float[::1] input_vector, float[:, ::1] output_vectors, rows, negatives):

@@ -576,16 +576,9 @@ class SkipGram(Word2VecNames):
         return (self.params.seed * 1_000_003 + self.epochs_trained) % 2**63
 
     def _threads(self) -> int:
-        """Worker threads for this objective. Every exact-softmax step rewrites the whole output
-        matrix, so two threads spend their time invalidating each other's cache lines: at
-        V = 1,964 one thread trained 52.9 k words/s and two 22.4 k (docs/benchmarks.md)."""
-        if self.params.objective == "softmax" and self.params.workers > 1:
-            logger.info(
-                "objective='softmax' trains with one thread (workers=%d ignored): "
-                "threads would contend for the whole output matrix",
-                self.params.workers,
-            )
-            return 1
+        """Worker threads: `workers` for every objective. The exact softmax steps a minibatch
+        of centres at a time, so its threads meet on the output matrix once per step rather
+        than once per centre word (docs/benchmarks.md)."""
         return self.params.workers
 
     def _training_ids(self, corpus: Corpus | None) -> tuple[CorpusIds, np.ndarray | None]:

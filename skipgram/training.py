@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from skipgram._inner import KernelModel, KernelWorker, train_batch
 from skipgram.batching import Batch
+from skipgram.blas_threads import one_blas_thread
 from skipgram.params import check_int, check_schedule
 
 logger = logging.getLogger(__name__)
@@ -238,6 +239,7 @@ def run_epoch(
     ]
     started = time.perf_counter()
     produced = words_done
+    blas_limit = one_blas_thread()  # each worker's BLAS calls run in that worker
     try:
         for thread in threads:
             thread.start()
@@ -254,6 +256,7 @@ def run_epoch(
         raise
     finally:
         _finish(jobs, threads, stop)
+        blas_limit.release()
     if failures:
         raise failures[0]
     total = _sum(tallies)
