@@ -341,3 +341,24 @@ def test_resume_finishes_an_interrupted_run_with_its_schedule(tmp_path, make_pla
     assert main(["train", str(corpus), "--resume", str(tmp_path / "done.model"),
                  "--output", str(tmp_path / "x")]) == 2  # fmt: skip
     assert "last run finished" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_real_command_resumes_an_interrupted_run(tmp_path, make_planted):
+    from skipgram.callbacks import Callback
+
+    class StopAfterOne(Callback):
+        def on_epoch_end(self, model):
+            raise KeyboardInterrupt
+
+    corpus = write_corpus(tmp_path / "corpus.txt", make_planted)
+    stopped = SkipGram(LineSentence(str(corpus)), vector_size=16, min_count=1, epochs=3)
+    with pytest.raises(KeyboardInterrupt):
+        stopped.train(callbacks=[StopAfterOne()])
+    stopped.save(tmp_path / "m.model")
+    result = run(["train", str(corpus), "--resume", "m.model", "--output", "m.model"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert [row[0] for row in rows if row and row[0].isdigit()] == ["2", "3"]
+    finished = SkipGram.load(tmp_path / "m.model")
+    assert finished.epochs_trained == 3 and finished.unfinished_run is None
