@@ -10,9 +10,9 @@ tokens) and, while shuffling, 4 bytes a sentence for the order. Nothing holds a 
 the stream: ids are collected in chunks of 16 MiB and joined into one array chunk by chunk,
 each freed as soon as it is copied. Past `memory_limit` bytes of ids (by default a quarter of
 the physical memory, at most 2 GiB) the ids go to an anonymous temporary file instead, which is
-memory-mapped for training; the pages a replay touches are given back to the operating system
-every 16 MiB in corpus order and every 128 sentences when shuffled, so the resident memory of a
-spilled stream stays bounded however long it is.
+memory-mapped for training; the pages a replay in corpus order touches are given back to the
+operating system every 16 MiB, and shuffled sentences are read from the file rather than the
+map, so the resident memory of a spilled stream stays bounded however long it is.
 
 A batch is a flat int32 array of in-vocabulary word ids, the end offset of each sentence in it,
 and the number of raw tokens it came from (out-of-vocabulary words included, because the
@@ -49,7 +49,6 @@ _PYTHON_CHUNK_TOKENS = 1 << 22  # the Python reader hands over its ids in 16 MiB
 _READ_BYTES = 1 << 20  # block size for the compiled reader
 _WINDOW_SENTENCES = 1 << 16  # a shuffled order is cut into batches this many sentences at a time
 _RESIDENT_BYTES = 1 << 24  # pages of a mapped id file touched before they are handed back
-_GATHER_SENTENCES = 128  # scattered sentences read from a mapped file between hand-backs
 _SCAN_TOKENS = 1 << 20  # counts and checks read the stream this many ids at a time
 
 
@@ -324,16 +323,15 @@ class CorpusIds:
         """The ids of the sentences starting at `starts` with `lengths`, back to back."""
         if self._mapping is None:
             return self.ids[_positions(starts, lengths)]
-        # A page fault on a mapped file maps the cached pages around it too (fault-around:
-        # 128 KiB a sentence were measured on Linux 6.18, with large page-cache folios), so
-        # scattered sentences make far more resident than their ids: the pages go back after
-        # every `_GATHER_SENTENCES` sentences.
-        pieces = []
-        for first in range(0, len(starts), _GATHER_SENTENCES):
-            group = slice(first, first + _GATHER_SENTENCES)
-            pieces.append(self.ids[_positions(starts[group], lengths[group])])
-            self._mapping.release()
-        return np.concatenate(pieces) if pieces else np.zeros(0, np.int32)
+        # Scattered sentences are read from the file, not faulted in through the map: a page
+        # fault maps the cached pages around it too (fault-around: ~128 KiB a sentence were
+        # measured on Linux 6.18, with large page-cache folios), which costs more time than a
+        # read and leaves far more resident than the sentence.
+        if hasattr(os, "preadv"):  # not on Windows
+            return self._mapping.read(starts, lengths)
+        ids = self.ids[_positions(starts, lengths)]
+        self._mapping.release()
+        return ids
 
 
 def _positions(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -422,6 +420,20 @@ class _MappedFile:
         self.file = file
         self.map = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         self.resident = 0  # bytes touched since the pages were last handed back (a bound)
+
+    def read(self, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """The ids of the sentences at offsets `starts` with `lengths`, back to back, read
+        with one positioned read per sentence (the page cache serves them)."""
+        ids = np.empty(int(lengths.sum()), dtype=np.int32)
+        out = memoryview(ids).cast("B")
+        fd = self.file.fileno()
+        done = 0
+        for start, length in zip(starts.tolist(), lengths.tolist(), strict=True):
+            size = 4 * length
+            if os.preadv(fd, [out[done : done + size]], 4 * start) != size:
+                raise OSError(f"the temporary file of word ids is shorter than written ({start})")
+            done += size
+        return ids
 
     def touched(self, nbytes: int) -> None:
         self.resident += nbytes
