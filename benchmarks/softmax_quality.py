@@ -1,10 +1,13 @@
 """Does the exact softmax learn? Loss per epoch against ln V, and a few neighbours.
 
     python benchmarks/softmax_quality.py [--tokens 300000] [--min-count 20] [--shuffle]
+        [--workers 2]
 
 Trains `objective="softmax"` (default alpha) on the first `--tokens` tokens of the corpus with
-d=50, window 3, 3 epochs, 2 workers, and prints `loss_history`, the ratio of the last loss to
-ln V (a model that learned nothing scores ln V: the uniform distribution), and neighbours of a
+d=50, window 3, 3 epochs, `--workers` threads (one thread steps exactly as sequential
+per-centre training would; more share the matrices without locks), and prints
+`loss_history`, the ratio of the last loss to ln V (a model that learned nothing scores ln V:
+the uniform distribution), and neighbours of a
 few common words. `--shuffle` takes the sentences in a seeded random order instead of the
 corpus order (GCIDE is alphabetical, so a prefix of it covers only a few letters).
 """
@@ -28,6 +31,7 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=300_000)
     parser.add_argument("--min-count", type=int, default=20)
     parser.add_argument("--shuffle", action="store_true")
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
     sentences = list(LineSentence(args.corpus))
@@ -46,7 +50,7 @@ def main() -> None:
         window=3,
         min_count=args.min_count,
         epochs=3,
-        workers=2,
+        workers=args.workers,
         seed=1,
     )
     model.train(compute_loss=True)
