@@ -117,7 +117,7 @@ def train_share(
     slices = [
         _round_slice(state, index, path, vocab, settings, share) for index, path in share.files
     ]
-    words = sum(int(cached.ids.sentence_lengths[chosen].sum()) for cached, chosen in slices)
+    words = sum(cached.ids.words_in(chosen) for cached, chosen in slices)
     batch_words = settings.params.batch_words
     batches = (
         batch
