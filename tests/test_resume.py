@@ -8,6 +8,7 @@ import pytest
 
 from skipgram import SkipGram
 from skipgram.callbacks import Callback
+from skipgram.epoch_report import EpochRecorder
 from skipgram.io import ModelFormatError, load_arrays, save_arrays
 from skipgram.model import MODEL_KIND
 
@@ -49,8 +50,15 @@ def test_an_epoch_cut_short_is_trained_again_and_the_schedule_goes_on(planted):
     with pytest.raises(KeyboardInterrupt):
         model.train(callbacks=[StopAfter(3)])
     assert model.unfinished_run.epochs_done == 3
-    model.train(resume=True)
+    recorder = EpochRecorder(epochs=4, compute_loss=False)
+    model.train(resume=True, callbacks=[recorder])
     assert model.epochs_trained == 4 and model.unfinished_run is None
+    # Only the 4th epoch of 4 ran, with the stopped call's rates: 3/4 of the way down, not alpha.
+    (last,) = recorder.records
+    p = model.params
+    assert last.epoch == 4
+    assert last.alpha_start == pytest.approx(p.alpha - (p.alpha - p.min_alpha) * 3 / 4)
+    assert last.alpha_end == pytest.approx(p.min_alpha)
 
 
 def test_resume_refuses_what_would_change_the_schedule(planted):
