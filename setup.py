@@ -5,12 +5,23 @@ import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
+# The C helpers both modules include (declared in skipgram/_c_helpers.pxd). Listed so that a
+# change to one rebuilds the modules; include_dirs names their folder for the compiler.
+HEADERS = [
+    "skipgram/_simd.h",
+    "skipgram/_prefetch.h",
+    "skipgram/_float_mode.h",
+    "skipgram/_rng.h",
+    "skipgram/_c_helpers.pxd",
+]
+
 extensions = [
     # Training kernel: uses numpy's C API, hence its headers.
     Extension(
         "skipgram._inner",
         ["skipgram/_inner.pyx"],
-        include_dirs=[numpy.get_include()],
+        include_dirs=["skipgram", numpy.get_include()],
+        depends=HEADERS,
         extra_compile_args=["-O3"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     ),
@@ -18,6 +29,8 @@ extensions = [
     Extension(
         "skipgram._tokenize",
         ["skipgram/_tokenize.pyx"],
+        include_dirs=["skipgram"],
+        depends=HEADERS,
         extra_compile_args=["-O3"],
     ),
 ]

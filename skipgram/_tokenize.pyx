@@ -42,16 +42,13 @@ from libc.stdint cimport INT32_MAX, SIZE_MAX, int32_t, int64_t, uint8_t, uint32_
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcmp, memcpy, memmove, memset
 
-cdef extern from *:
-    # 64-bit constants written in C, where an unsigned literal cannot be misread as a Python int.
-    """
-    #define SG_SEED 0x9E3779B97F4A7C15ULL
-    #define SG_MUL1 0xBF58476D1CE4E5B9ULL
-    #define SG_MUL2 0x94D049BB133111EBULL
-    """
-    const uint64_t SG_SEED
-    const uint64_t SG_MUL1
-    const uint64_t SG_MUL2
+# splitmix64's constants and finaliser, shared with the kernels (skipgram/_rng.h).
+from skipgram._c_helpers cimport (
+    SG_SPLITMIX_GAMMA,
+    SG_SPLITMIX_MUL1,
+    SG_SPLITMIX_MUL2,
+    sg_splitmix64_mix,
+)
 
 
 # Byte classes for the scanning loop. Everything that is not one of the special bytes below is
@@ -208,17 +205,6 @@ cdef inline int64_t utf8_error_at(const uint8_t *p, size_t n) noexcept nogil:
     return -1
 
 
-cdef inline uint64_t mix64(uint64_t h) noexcept nogil:
-    """The splitmix64 finaliser: a bijection that makes every output bit (in particular the low
-    ones, used for the slot index) depend on every input bit."""
-    h ^= h >> 30
-    h *= SG_MUL1
-    h ^= h >> 27
-    h *= SG_MUL2
-    h ^= h >> 31
-    return h
-
-
 cdef inline uint64_t load32(const uint8_t *p) noexcept nogil:
     # Assembled byte by byte so the value does not depend on the machine's byte order; compilers
     # turn this into a single load on little-endian machines.
@@ -241,24 +227,25 @@ cdef inline uint64_t load_short(const uint8_t *p, size_t n) noexcept nogil:
 cdef inline WordKey word_key(const uint8_t *p, size_t n) noexcept nogil:
     """Hash, inline key and tag of the word p[:n]."""
     cdef WordKey k
-    cdef uint64_t h = SG_SEED ^ (<uint64_t>n * SG_MUL2)
+    cdef uint64_t h = SG_SPLITMIX_GAMMA ^ (<uint64_t>n * SG_SPLITMIX_MUL2)
     cdef uint64_t w = 0
     cdef size_t rest = n
     if n <= INLINE_BYTES:
         k.key = load_short(p, n)
-        h = mix64(h ^ k.key)  # for a given length, a bijection of the bytes: no collisions
+        # For a given length, a bijection of the bytes: no collisions.
+        h = sg_splitmix64_mix(h ^ k.key)
     else:
         # A multiply-xorshift step per 8-byte word (memcpy: any alignment), the last word
         # overlapping the one before, so no byte-by-byte tail is needed.
         k.key = 0
         while rest > 8:
             memcpy(&w, p, 8)
-            h = (h ^ w) * SG_MUL1
+            h = (h ^ w) * SG_SPLITMIX_MUL1
             h ^= h >> 29
             p += 8
             rest -= 8
         memcpy(&w, p + rest - 8, 8)
-        h = mix64((h ^ w) * SG_MUL1)
+        h = sg_splitmix64_mix((h ^ w) * SG_SPLITMIX_MUL1)
     k.hash = h
     k.tag = ((<uint32_t>(h >> 32) >> LENGTH_BITS) << LENGTH_BITS) | <uint32_t>(
         n if n < LENGTH_CAP else LENGTH_CAP)
