@@ -21,6 +21,7 @@ from skipgram.formats import FORMATS, SKIPGRAM, WORD2VEC_BINARY, detect_format
 from skipgram.io import ModelFormatError
 from skipgram.keyedvectors import KEYED_VECTORS_KIND, KeyedVectors
 from skipgram.model import DivergenceError, SkipGram
+from skipgram.objectives import objective_of
 from skipgram.plot import MissingExtraError
 
 DEMO_QUERIES = ("king", "god", "water", "program", "hacker", "unix")
@@ -264,18 +265,13 @@ def _vectors_rows(wv: KeyedVectors) -> list[tuple[str, str]]:
 
 def _model_rows(model: SkipGram) -> list[tuple[str, str]]:
     p, vocab = model.params, model.vocab
-    objective = {
-        "ns": f"ns (negative sampling, negative={p.negative}, ns_exponent={p.ns_exponent})",
-        "hs": "hs (hierarchical softmax)",
-        "softmax": "softmax (exact)",
-    }[p.objective]
     losses = ", ".join(f"{loss:.4f}" for loss in model.loss_history) or "not computed"
     parameters = " ".join(f"{name}={value}" for name, value in vars(p).items())
     return [
         ("vocabulary", f"{len(vocab):,} words"),
         ("corpus", f"{vocab.total_words:,} tokens in {vocab.total_sentences:,} sentences"),
         ("dimension", str(p.vector_size)),
-        ("objective", objective),
+        ("objective", objective_of(p).summary(p)),
         ("epochs trained", str(model.epochs_trained)),
         ("loss per epoch", losses),
         ("parameters", parameters),

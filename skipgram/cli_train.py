@@ -24,6 +24,7 @@ from typing import Any
 from skipgram.corpus import LineSentence, PathLineSentences
 from skipgram.epoch_report import EpochRecorder, format_table
 from skipgram.model import SkipGram
+from skipgram.objectives import OBJECTIVES
 from skipgram.params import DEFAULT_ALPHA, Parameters
 from skipgram.plot import plot_epochs, require_matplotlib
 from skipgram.progress import is_terminal
@@ -63,10 +64,10 @@ def add_arguments(train: argparse.ArgumentParser) -> None:
         )
     train.add_argument(
         "--objective",
-        choices=tuple(DEFAULT_ALPHA),
+        choices=tuple(OBJECTIVES),
         default=d.objective,
-        help="ns: negative sampling, hs: hierarchical softmax, softmax: exact softmax "
-        "(default: %(default)s)",
+        help=", ".join(f"{name}: {o.title}" for name, o in OBJECTIVES.items())
+        + " (default: %(default)s)",
     )
     alphas = ", ".join(f"{rate} for {name}" for name, rate in DEFAULT_ALPHA.items())
     train.add_argument(

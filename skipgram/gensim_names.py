@@ -19,6 +19,7 @@ import numpy as np
 from skipgram._warnings import warn_at_caller
 from skipgram.batching import automatic_memory_limit
 from skipgram.corpus import check_sentences
+from skipgram.objectives import objective_of
 from skipgram.params import Parameters, check_float, check_int
 from skipgram.prediction import predict_output_word, score_sentences
 
@@ -115,22 +116,23 @@ class Word2VecNames:
     def negative(self) -> int:
         """Noise words per pair; 0 unless the objective is negative sampling (as gensim
         reports it: `if model.negative:` means "trains with negative sampling")."""
-        return self.params.negative if self.params.objective == "ns" else 0
+        return self.params.negative if objective_of(self.params).draws_noise else 0
 
     @negative.setter
     def negative(self, value: int) -> None:
-        if self.params.objective != "ns" and value != 0:
+        draws_noise = objective_of(self.params).draws_noise
+        if not draws_noise and value != 0:
             raise AttributeError(
                 f"negative applies to negative sampling; this model trains "
                 f"objective={self.params.objective!r}, fixed when it was built"
             )
-        if self.params.objective == "ns":
+        if draws_noise:
             self.params = replace(self.params, negative=value)
 
     @property
     def hs(self) -> int:
         """1 for hierarchical softmax, else 0 (fixed when the model is built)."""
-        return int(self.params.objective == "hs")
+        return int(objective_of(self.params).huffman_outputs)
 
     @hs.setter
     def hs(self, value: int) -> None:
@@ -164,7 +166,7 @@ class Word2VecNames:
     @property
     def syn1neg(self) -> np.ndarray:
         """The output vectors of negative sampling (V x d): `output_vectors`."""
-        if self.params.objective != "ns" or self.output_vectors is None:
+        if objective_of(self.params).gensim_output != "syn1neg" or self.output_vectors is None:
             raise AttributeError(
                 f"syn1neg exists for negative sampling only; this model trains "
                 f"objective={self.params.objective!r}: its output weights are output_vectors"
@@ -175,7 +177,7 @@ class Word2VecNames:
     def syn1(self) -> np.ndarray:
         """The inner-node vectors of hierarchical softmax ((V - 1) x d): `output_vectors`.
         gensim's syn1 has V rows, the last one never used."""
-        if self.params.objective != "hs" or self.output_vectors is None:
+        if objective_of(self.params).gensim_output != "syn1" or self.output_vectors is None:
             raise AttributeError(
                 f"syn1 exists for hierarchical softmax only; this model trains "
                 f"objective={self.params.objective!r}: its output weights are output_vectors"
@@ -188,7 +190,7 @@ class Word2VecNames:
         end at 2**31 - 1 (uint32). Computed from the counts on each access; the kernel draws
         noise words from an equivalent alias table instead. None unless the objective is
         negative sampling (as in gensim without `negative`)."""
-        if self.params.objective != "ns" or self.vocab is None:
+        if not objective_of(self.params).draws_noise or self.vocab is None:
             return None
         weights = np.power(self.vocab.counts.astype(np.float64), float(self.params.ns_exponent))
         cumulative = np.cumsum(weights)
@@ -209,16 +211,15 @@ class Word2VecNames:
         name (`syn1neg`, `syn1`) or `output_vectors` for the exact softmax, and `corpus_ids`,
         the word ids of the corpus pass that training replays (4 bytes a token, at most
         2 GiB in memory: the rest goes to a temporary file); `total` is their sum."""
-        p = self.params
+        p, objective = self.params, objective_of(self.params)
         words = int(vocab_size or len(self.wv))
         report = dict(report or {})
         report["vocab"] = words * (
-            _HS_VOCAB_ENTRY_BYTES if p.objective == "hs" else _VOCAB_ENTRY_BYTES
+            _HS_VOCAB_ENTRY_BYTES if objective.huffman_outputs else _VOCAB_ENTRY_BYTES
         )
         row = p.vector_size * np.dtype(np.float32).itemsize
         report["vectors"] = words * row
-        output = {"ns": "syn1neg", "hs": "syn1", "softmax": "output_vectors"}[p.objective]
-        report[output] = (max(words - 1, 0) if p.objective == "hs" else words) * row
+        report[objective.gensim_output] = objective.output_rows(words) * row
         if self.corpus_total_words:
             limit = p.ids_in_memory_limit
             limit = automatic_memory_limit() if limit is None else limit
@@ -247,7 +248,7 @@ class Word2VecNames:
         """
         if self.vocab is None or self.output_vectors is None:
             raise RuntimeError("the model has no vectors yet: build the vocabulary and train")
-        if self.params.objective == "hs":
+        if not objective_of(self.params).one_output_per_word:
             raise RuntimeError(
                 "predict_output_word needs one output vector per word: objective 'ns' or "
                 "'softmax' (gensim: negative > 0); hierarchical softmax has inner-node vectors"
@@ -279,7 +280,7 @@ class Word2VecNames:
         """
         if self.vocab is None or self.output_vectors is None:
             raise RuntimeError("you must first build vocabulary before scoring new data")
-        if self.params.objective != "hs":
+        if not objective_of(self.params).huffman_outputs:
             raise RuntimeError(
                 "score is implemented for hierarchical softmax only, as in gensim: build the "
                 "model with objective='hs' (hs=1, negative=0)"

@@ -1,6 +1,7 @@
 """From a model's vocabulary and parameters to the compiled kernel's inputs: the tables it
-samples from, the kernel object itself, the initial vectors and the worker seeds. The local
-trainer (`SkipGram`) and the distributed one share these, so both train the same model."""
+samples from (those of its objective: skipgram/objectives.py), the kernel object itself, the
+initial vectors, and every seed the training draws from. The local trainer (`SkipGram`) and the
+distributed one share these, so both train the same model."""
 
 from __future__ import annotations
 
@@ -9,19 +10,17 @@ from typing import Any
 import numpy as np
 
 from skipgram._inner import KernelModel
+from skipgram.objectives import objective_of
 from skipgram.params import Parameters
 from skipgram.vocab import Vocabulary
 
 
 def kernel_tables(vocab: Vocabulary, params: Parameters) -> dict[str, Any]:
     """What the kernel needs from the vocabulary, computed once per training run: the keep
-    probabilities of subsampling, and the noise alias table (ns) or Huffman paths (hs)."""
+    probabilities of subsampling, and the objective's own (`Objective.tables`: the noise alias
+    table of negative sampling, the Huffman paths of hierarchical softmax)."""
     tables: dict[str, Any] = {"keep": vocab.keep_probability(params.sample)}
-    if params.objective == "ns":
-        tables["noise_threshold"], tables["noise_alias"] = vocab.noise_table(params.ns_exponent)
-    elif params.objective == "hs":
-        tree = vocab.huffman_tree()
-        tables.update(code_offsets=tree.offsets, codes=tree.codes, points=tree.points)
+    tables.update(objective_of(params).tables(vocab, params))
     if params.shared_negatives:  # passed only when on: the default kernel call stays as it was
         tables["shared_negatives"] = True
     return tables
@@ -60,7 +59,33 @@ def initial_vectors(rows: int, vector_size: int, rng: np.random.Generator) -> np
     return vectors
 
 
+# The seeds below combine the model's seed with where the draw happens (epoch, worker, round,
+# file) by multiplying each by a distinct prime: the kernel scrambles the value (splitmix64),
+# so a simple combination is enough, and the same inputs always give the same stream.
+_PER_SEED = 1_000_003
+_PER_EPOCH = 7919
+_PER_FILE = 104_729
+
+
 def worker_seed(seed: int, epochs_trained: int, worker: int) -> int:
-    """Distinct, reproducible RNG streams per worker and per `train()` call (the kernel scrambles
-    the value, so a simple combination is enough)."""
-    return (seed * 1_000_003 + epochs_trained * 7919 + worker) % 2**64
+    """Distinct, reproducible RNG streams per worker thread and per epoch of the model's life
+    (so a resumed run draws what the uninterrupted one would have)."""
+    return (seed * _PER_SEED + epochs_trained * _PER_EPOCH + worker) % 2**64
+
+
+def sentence_order_seed(seed: int, epochs_trained: int) -> int:
+    """The seed of the sentence order of an epoch (`shuffle=True`)."""
+    return (seed * _PER_SEED + epochs_trained) % 2**63
+
+
+def round_worker_seed(seed: int, version: int, first_file: int, thread: int) -> int:
+    """Distributed training: distinct RNG streams per round (`version`), share (named by its
+    first file) and thread; the same on a redone round, so a run with one thread per worker is
+    reproducible."""
+    return (seed * _PER_SEED + version * _PER_EPOCH + first_file * _PER_FILE + thread) % 2**64
+
+
+def file_order_seed(seed: int, epoch: int, file_index: int) -> int:
+    """Distributed training: the seed of a file's sentence order in an epoch (`shuffle=True`),
+    from the file rather than the worker, so a file moved to another worker keeps its order."""
+    return (seed * _PER_SEED + epoch * _PER_EPOCH + file_index) % 2**63

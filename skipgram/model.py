@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import inspect
 import logging
-import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
 import numpy as np
@@ -18,8 +17,16 @@ from skipgram._warnings import UNTRAINED_MODEL
 from skipgram.batching import DEFAULT_BATCH_WORDS, CorpusIds
 from skipgram.corpus import check_sentences, corpus_identity, is_one_shot, same_corpus
 from skipgram.gensim_names import Word2VecNames
-from skipgram.kernel_setup import initial_vectors, kernel_tables, make_kernel, worker_seed
+from skipgram.kernel_setup import (
+    initial_vectors,
+    kernel_tables,
+    make_kernel,
+    sentence_order_seed,
+    worker_seed,
+)
 from skipgram.keyedvectors import KeyedVectors
+from skipgram.loop import DivergenceError as DivergenceError  # re-exported: its old home
+from skipgram.loop import TrainingCall, train_epochs
 from skipgram.model_arguments import (
     Corpus,
     frequency_table,
@@ -29,18 +36,11 @@ from skipgram.model_arguments import (
 )
 from skipgram.model_file import MODEL_KIND as MODEL_KIND  # re-exported: its old home
 from skipgram.model_file import load_model, save_model
+from skipgram.objectives import objective_of
 from skipgram.params import DEFAULT_ALPHA as DEFAULT_ALPHA  # re-exported: its old home
 from skipgram.params import Parameters as Parameters  # re-exported: its old home
-from skipgram.params import check_float, check_int, check_schedule, resolve_objective
-from skipgram.progress import ProgressBar
-from skipgram.training import (
-    EpochStats,
-    ProgressLog,
-    UnfinishedRun,
-    call_schedule,
-    check_supplied_counts,
-    run_epoch,
-)
+from skipgram.params import check_int, resolve_objective
+from skipgram.training import EpochStats, UnfinishedRun, run_epoch
 from skipgram.vocab import TrimRule, Vocabulary, effective_min_count, kept_words
 
 __all__ = [  # what other modules import from here
@@ -52,10 +52,6 @@ __all__ = [  # what other modules import from here
 ]
 
 logger = logging.getLogger(__name__)
-
-
-class DivergenceError(FloatingPointError):
-    """Training produced NaN or infinite values (usually: the learning rate is too large)."""
 
 
 class SkipGram(Word2VecNames):
@@ -388,7 +384,7 @@ class SkipGram(Word2VecNames):
 
     def _output_rows(self) -> int:
         """Rows of the output matrix: one per word, or one per inner Huffman node for hs."""
-        return len(self.vocab) - 1 if self.params.objective == "hs" else len(self.vocab)
+        return objective_of(self.params).output_rows(len(self.vocab))
 
     # ---- training --------------------------------------------------------------------------
 
@@ -471,98 +467,51 @@ class SkipGram(Word2VecNames):
             raise RuntimeError(
                 "build the vocabulary first: SkipGram(corpus) or model.build_vocab(corpus)"
             )
-        p = self.params
-        if resume:
-            run = self._run_to_resume(epochs, start_alpha, end_alpha, total_examples, total_words)
-            epochs, start_alpha, end_alpha = run.epochs, run.start_alpha, run.end_alpha
-            total_examples, total_words = run.total_examples, run.total_words
-        epochs = p.epochs if epochs is None else epochs
-        check_int("epochs", epochs)
-        for name, count in (("total_examples", total_examples), ("total_words", total_words)):
-            if count is not None:
-                check_int(name, count)
-        check_int("word_count", word_count)
-        check_int("queue_factor", queue_factor)
-        if report_delay is not None:
-            check_float("report_delay", report_delay)
-        start = p.alpha if start_alpha is None else start_alpha
-        end = p.min_alpha if end_alpha is None else end_alpha
-        check_schedule(start, end)
-        compute_loss = self.compute_loss if compute_loss is None else bool(compute_loss)
-        callbacks = hooks.check_callbacks(self.callbacks if callbacks is None else callbacks)
+        call = TrainingCall.from_arguments(
+            self,
+            epochs,
+            start_alpha=start_alpha,
+            end_alpha=end_alpha,
+            total_examples=total_examples,
+            total_words=total_words,
+            word_count=word_count,
+            queue_factor=queue_factor,
+            report_delay=report_delay,
+            compute_loss=compute_loss,
+            callbacks=callbacks,
+            progress=progress,
+            checkpoint=checkpoint,
+            resume=resume,
+        )
         corpus = one_corpus(corpus, corpus_iterable, corpus_file)
         ids, remap = self._training_ids(corpus)
         if ids.total_words == 0:
             raise ValueError("the training corpus is empty: it yielded no words")
-        kernel = self._kernel(compute_loss)
-        schedule, per_epoch = call_schedule(
-            start, end, epochs, ids.total_words, total_examples, total_words
-        )
-        bar = ProgressBar(ids.total_words * epochs, epochs, progress, compute_loss)
-        log = ProgressLog(report_delay, epochs, ids.total_words)
+        call.corpus_words = ids.total_words
+        kernel = self._kernel(call.compute_loss)
+        p = self.params
 
-        def report(done: EpochStats, alpha: float) -> None:
-            bar.update(done, alpha)
-            log.update(done, alpha)
+        def train_epoch(epoch: int, report: Callable[[EpochStats, float], None]) -> EpochStats:
+            # Seeded per epoch from the epochs trained, so that a resumed run draws what the
+            # uninterrupted one would have. `workers` threads for every objective: the exact
+            # softmax steps a minibatch of centres at a time, so its threads meet on the output
+            # matrix once per step rather than once per centre word (docs/benchmarks.md).
+            workers = [
+                KernelWorker(kernel, worker_seed(p.seed, self.epochs_trained, i))
+                for i in range(p.workers)
+            ]
+            return run_epoch(
+                kernel,
+                workers,
+                ids.batches(remap, p.batch_words, self._shuffle_seed()),
+                call.schedule,
+                words_done=epoch * call.per_epoch,
+                report=report,
+                queue_factor=queue_factor,
+            )
 
-        first = self.unfinished_run.epochs_done if resume and self.unfinished_run else 0
-        if not resume:
-            self.running_training_loss = 0.0
-        self.unfinished_run = UnfinishedRun(
-            epochs, start, end, first, total_examples or None, total_words or None
-        )
-        try:
-            hooks.call(callbacks, "on_train_begin", self)
-            for epoch in range(first, epochs):
-                hooks.call(callbacks, "on_epoch_begin", self)
-                # Seeded per epoch from the epochs trained, so that a resumed run draws what
-                # the uninterrupted one would have.
-                workers = [
-                    KernelWorker(kernel, worker_seed(p.seed, self.epochs_trained, i))
-                    for i in range(self._threads())
-                ]
-                bar.begin_epoch(epoch, epoch * ids.total_words)
-                log.begin_epoch(epoch)
-                self._vectors_trained()
-                stats = run_epoch(
-                    kernel,
-                    workers,
-                    ids.batches(remap, p.batch_words, self._shuffle_seed()),
-                    schedule,
-                    words_done=epoch * per_epoch,
-                    report=report,
-                    queue_factor=queue_factor,
-                )
-                done = stats.sentences if schedule.unit == "sentences" else stats.raw_words
-                bar.update(stats, schedule.at(epoch * per_epoch + done))
-                self.wv.invalidate_norms()
-                check_supplied_counts(epoch, stats, total_examples, total_words)
-                self.unfinished_run.epochs_done = epoch + 1
-                if epoch + 1 == epochs:
-                    self.unfinished_run = None  # a checkpoint of the last epoch is complete
-                self._finish_epoch(stats, epoch, epochs, compute_loss, checkpoint)
-                hooks.call(callbacks, "on_epoch_end", self)
-            self.train_count += 1
-            hooks.call(callbacks, "on_train_end", self)
-        finally:
-            bar.close()
-            self.wv.invalidate_norms()  # vectors changed, even if training was interrupted
+        train_epochs(self, call, train_epoch, logger)
         return self
-
-    def _run_to_resume(
-        self, epochs: int | None, *schedule_arguments: float | int | None
-    ) -> UnfinishedRun:
-        if self.unfinished_run is None:
-            raise ValueError(
-                "nothing to resume: the last train() call of this model finished (or none "
-                "ran); call train() without resume=True to train further"
-            )
-        if epochs is not None or any(a is not None for a in schedule_arguments):
-            raise TypeError(
-                "resume=True continues the stopped call's schedule: do not pass epochs, "
-                "start_alpha, end_alpha, total_examples or total_words with it"
-            )
-        return self.unfinished_run
 
     def _vectors_trained(self) -> None:
         """Called as training starts to update the vectors: queries no longer warn that they
@@ -573,13 +522,7 @@ class SkipGram(Word2VecNames):
         """A fresh sentence order per epoch, reproducible from the seed (see `shuffle`)."""
         if not self.params.shuffle:
             return None
-        return (self.params.seed * 1_000_003 + self.epochs_trained) % 2**63
-
-    def _threads(self) -> int:
-        """Worker threads: `workers` for every objective. The exact softmax steps a minibatch
-        of centres at a time, so its threads meet on the output matrix once per step rather
-        than once per centre word (docs/benchmarks.md)."""
-        return self.params.workers
+        return sentence_order_seed(self.params.seed, self.epochs_trained)
 
     def _training_ids(self, corpus: Corpus | None) -> tuple[CorpusIds, np.ndarray | None]:
         """The word ids to train on, with the remap to vocabulary ids (None: already final)."""
@@ -635,54 +578,6 @@ class SkipGram(Word2VecNames):
         tables = kernel_tables(self.vocab, self.params)
         return make_kernel(tables, self.params, self.wv.vectors, self.output_vectors, compute_loss)
 
-    def _finish_epoch(
-        self,
-        stats: EpochStats,
-        epoch: int,
-        epochs: int,
-        compute_loss: bool,
-        checkpoint: str | os.PathLike[str] | None,
-    ) -> None:
-        self.last_epoch = stats
-        self._check_finite(epoch, checkpoint if epoch > 0 else None)
-        self.epochs_trained += 1
-        self.total_train_time += stats.seconds
-        if compute_loss:
-            self.loss_history.append(stats.mean_loss)
-            self.running_training_loss += stats.loss
-        if checkpoint is not None:
-            self.save(checkpoint)
-        logger.info(
-            "epoch %d/%d: %d raw words (%d kept) in %.1fs, %.0f words/s, loss %s",
-            epoch + 1,
-            epochs,
-            stats.raw_words,
-            stats.kept_words,
-            stats.seconds,
-            stats.words_per_second,
-            f"{stats.mean_loss:.4f}" if compute_loss else "not computed",
-        )
-
-    def _check_finite(self, epoch: int, saved_to: str | os.PathLike[str] | None) -> None:
-        """DivergenceError if a weight is NaN or infinite; `saved_to` is where the previous
-        epoch of this `train()` call was saved, if it was. A float64 sum is non-finite exactly
-        when some float32 term is (float32 values cannot overflow it), and costs one pass."""
-        matrices = (self.wv.vectors, self.output_vectors)
-        if all(math.isfinite(float(np.sum(m, dtype=np.float64))) for m in matrices):
-            return
-        if saved_to is not None:
-            last_good = (
-                f"; {os.fspath(saved_to)} still holds the model after epoch "
-                f"{self.epochs_trained} (SkipGram.load it)"
-            )
-        else:
-            last_good = "; pass checkpoint=path to train() to keep the last good state"
-        raise DivergenceError(
-            f"training diverged in epoch {epoch + 1}: the vectors hold NaN or infinite values. "
-            f"The learning rate alpha={self.params.alpha} is too large for this corpus: "
-            f"rebuild the model with a smaller alpha (e.g. {self.params.alpha / 10:g})" + last_good
-        )
-
     # ---- queries (delegated to the vectors) ------------------------------------------------
 
     def most_similar(self, *args: Any, **kwargs: Any) -> list[tuple[str, float]] | np.ndarray:
@@ -736,12 +631,6 @@ class SkipGram(Word2VecNames):
             f"SkipGram<{vocab}, vector_size={self.params.vector_size}, "
             f"objective={self.params.objective!r}, epochs_trained={self.epochs_trained}>"
         )
-
-
-def _any_known(ids: np.ndarray, chunk: int = 1 << 22) -> bool:
-    """Whether some id is in the vocabulary (>= 0), in chunks: `ids` may be a memory map far
-    larger than a boolean copy should be."""
-    return any(bool(np.any(ids[i : i + chunk] >= 0)) for i in range(0, len(ids), chunk))
 
 
 def _keywords() -> list[str]:

@@ -18,14 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from skipgram._inner import OBJECTIVES
 from skipgram.batching import DEFAULT_BATCH_WORDS
+from skipgram.objectives import DEFAULT_OBJECTIVE, HIERARCHICAL_SOFTMAX, OBJECTIVES, objective_of
 
-# Starting learning rates: word2vec's 0.025 for the sampled objectives. The exact softmax gets
-# further in few epochs at 0.05 (loss 0.82 instead of 0.85 x ln V after 3 epochs on 300 k GCIDE
-# tokens); 0.1 goes lower still, but then its loss stops falling on ordered text
-# (docs/benchmarks.md).
-DEFAULT_ALPHA = {"ns": 0.025, "hs": 0.025, "softmax": 0.05}
+# Starting learning rate of each objective (skipgram/objectives.py says why).
+DEFAULT_ALPHA = {name: objective.default_alpha for name, objective in OBJECTIVES.items()}
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)  # the kernel computes the learning rate in float32
 _INT64_MAX = 2**63 - 1
@@ -121,7 +118,7 @@ class Parameters:
     min_count: int = 5
     max_vocab_size: int | None = None
     sample: float = 1e-3
-    objective: str = "ns"
+    objective: str = DEFAULT_OBJECTIVE.name
     negative: int = 5
     ns_exponent: float = 0.75
     alpha: float | None = None  # None: DEFAULT_ALPHA of the objective
@@ -152,16 +149,18 @@ class Parameters:
             f"objective must be one of {', '.join(map(repr, OBJECTIVES))}, "
             f"got {_shown(self.objective)}",
         )
+        objective = objective_of(self)
         if self.alpha is None:
-            self.alpha = DEFAULT_ALPHA[self.objective]
+            self.alpha = objective.default_alpha
         for name in INT_BOUNDS:
             if name not in _OPTIONAL or getattr(self, name) is not None:
                 check_int(name, getattr(self, name))
         if self.workers == 0:
             self.workers = min(os.cpu_count() or 1, INT_BOUNDS["workers"][1])
         _require(
-            self.negative >= 1 or self.objective != "ns",
-            f"negative sampling (objective='ns') needs negative >= 1, got {self.negative}",
+            self.negative >= 1 or not objective.draws_noise,
+            f"{objective.title} (objective={self.objective!r}) needs negative >= 1, "
+            f"got {self.negative}",
         )
         for name in _FLAGS:
             _require(
@@ -169,8 +168,9 @@ class Parameters:
                 f"{name} must be True or False, got {_shown(getattr(self, name))}",
             )
         _require(
-            not self.shared_negatives or self.objective == "ns",
-            f"shared_negatives applies to objective='ns' only, got {self.objective!r}",
+            not self.shared_negatives or objective.draws_noise,
+            f"shared_negatives applies to objective={_noise_objectives()} only, "
+            f"got {self.objective!r}",
         )
         for name, bound in FLOAT_BOUNDS.items():
             check_float(name, getattr(self, name), bound)
@@ -234,6 +234,10 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else f"{text[:57]}..."
 
 
+def _noise_objectives() -> str:
+    return " or ".join(repr(name) for name, o in OBJECTIVES.items() if o.draws_noise)
+
+
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise ValueError(message)
@@ -251,15 +255,16 @@ def resolve_objective(objective: Any, hs: Any, sg: Any, negative: Any) -> Any:
         f"(sg=1, the only value accepted, and the default), got sg={_shown(sg)}. For CBOW, "
         "use gensim.models.Word2Vec",
     )
+    default, hierarchical = DEFAULT_OBJECTIVE.name, HIERARCHICAL_SOFTMAX.name
     if hs is None:
-        return "ns" if objective is None else objective
+        return default if objective is None else objective
     _require(
         hs in (0, 1) and not isinstance(hs, float),
         f"hs must be 0 or 1, got {_shown(hs)}",
     )
     if hs:
         _require(
-            objective in (None, "hs"),
+            objective in (None, hierarchical),
             f"hs=1 asks for hierarchical softmax but objective={objective!r}: pass one of them",
         )
         _require(
@@ -269,9 +274,9 @@ def resolve_objective(objective: Any, hs: Any, sg: Any, negative: Any) -> Any:
             "negative=0 for hierarchical softmax (objective='hs'), or hs=0 for negative "
             "sampling",
         )
-        return "hs"
+        return hierarchical
     _require(
-        objective != "hs",
+        objective != hierarchical,
         "hs=0 contradicts objective='hs': pass one of them",
     )
     _require(
@@ -279,4 +284,4 @@ def resolve_objective(objective: Any, hs: Any, sg: Any, negative: Any) -> Any:
         "hs=0 and negative=0 leave nothing to train: pass negative > 0 for negative sampling "
         "or hs=1 for hierarchical softmax",
     )
-    return "ns" if objective is None else objective
+    return default if objective is None else objective

@@ -30,7 +30,7 @@ from skipgram.distributed.messages import (
     Update,
     WordCounts,
 )
-from skipgram.model import kernel_tables, make_kernel
+from skipgram.kernel_setup import file_order_seed, kernel_tables, make_kernel, round_worker_seed
 from skipgram.training import EpochStats, LearningRate, run_epoch
 from skipgram.vocab import Vocabulary
 
@@ -55,7 +55,7 @@ class _RunState:
     version: int = -1
     inputs: np.ndarray | None = None  # the shared model `version`
     outputs: np.ndarray | None = None
-    kernel_tables: dict[str, Any] | None = None  # of skipgram.model.kernel_tables
+    kernel_tables: dict[str, Any] | None = None  # of skipgram.kernel_setup.kernel_tables
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -126,19 +126,15 @@ def train_share(
     )
     first_file = share.files[0][0]
     workers = [
-        KernelWorker(kernel, _seed(settings.params.seed, share.version, first_file, thread))
+        KernelWorker(
+            kernel, round_worker_seed(settings.params.seed, share.version, first_file, thread)
+        )
         for thread in range(share.threads)
     ]
     schedule = LearningRate(share.alpha_start, share.alpha_end, words)
     report = _Reporter(run_id, share.progress_key)
     stats = run_epoch(kernel, workers, batches, schedule, words_done=0, report=report)
     return Update(changed_rows(state.inputs, inputs), changed_rows(state.outputs, outputs), stats)
-
-
-def _seed(seed: int, version: int, first_file: int, thread: int) -> int:
-    """Distinct RNG streams per round, share and thread (the kernel scrambles the value); the
-    same on a redone round, so a run with one thread per worker is reproducible."""
-    return (seed * 1_000_003 + version * 7919 + first_file * 104_729 + thread) % 2**64
 
 
 def _advance(state: _RunState, model_state: Snapshot | RowValues, version: int) -> None:
@@ -180,9 +176,8 @@ def _round_slice(
     cached = _cached(state, index, path, vocab, settings)
     n = cached.ids.total_sentences
     if cached.order_epoch != share.epoch:
-        # Seeded by the file, not the worker: a file moved to another worker keeps its order.
         if settings.params.shuffle:
-            seed = (settings.params.seed * 1_000_003 + share.epoch * 7919 + index) % 2**63
+            seed = file_order_seed(settings.params.seed, share.epoch, index)
             cached.order = np.random.default_rng(seed).permutation(n)
         else:
             cached.order = np.arange(n)
