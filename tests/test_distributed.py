@@ -16,7 +16,7 @@ import time
 import numpy as np
 import pytest
 
-from skipgram import PathLineSentences, SkipGram
+from skipgram import Callback, DivergenceError, PathLineSentences, SkipGram
 
 distributed = pytest.importorskip("distributed")
 # These need dask, checked just above.
@@ -178,6 +178,72 @@ def test_compute_loss_records_a_falling_loss_per_epoch(client, tmp_path, make_pl
     history = model.loss_history
     assert len(history) == 3 and all(np.isfinite(history))
     assert history[0] > history[1] > history[2]
+
+
+# ---- the epoch loop it shares with one machine -------------------------------------------------
+
+
+def epoch_lines(caplog, logger: str) -> list[str]:
+    """The line per epoch, without its timing (seconds, words/s)."""
+    lines = [r.getMessage() for r in caplog.records if r.name == logger]
+    return [
+        re.sub(r"in [0-9.]+s, [0-9]+ words/s", "in Ts, W words/s", line)
+        for line in lines
+        if re.match(r"epoch \d+/\d+:", line)
+    ]
+
+
+def test_the_epoch_lines_are_those_of_one_machine(client, tmp_path, make_planted, caplog):
+    sentences = make_planted(sentences=400)
+    paths = write_parts(tmp_path, sentences, parts=2)
+    with caplog.at_level(logging.INFO, logger="skipgram"):
+        model = train(paths, client, epochs=2, compute_loss=True, progress=False, **SMALL)
+        SkipGram(sentences, epochs=2, workers=1, **SMALL).train(compute_loss=True)
+    distributed_lines = epoch_lines(caplog, "skipgram.distributed")
+    # sample=0 keeps every word, so both count the same words; only the losses differ.
+    assert [re.sub(r"loss .*", "", line) for line in distributed_lines] == [
+        re.sub(r"loss .*", "", line) for line in epoch_lines(caplog, "skipgram.model")
+    ]
+    assert distributed_lines[0].startswith(f"epoch 1/2: {len(sentences) * 12} raw words")
+    assert distributed_lines[1].endswith(f"loss {model.loss_history[1]:.4f}")
+    assert model.train_count == 1 and model.unfinished_run is None
+
+
+def test_a_divergence_names_the_checkpoint_that_holds_the_last_good_epoch(
+    client, tmp_path, make_planted
+):
+    """As on one machine: epoch 1 is healthy, a callback then poisons the vectors (as a
+    runaway update would); the check after epoch 2 says where epoch 1 still is."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    paths = write_parts(corpus, make_planted(sentences=400), parts=2)
+    checkpoint = tmp_path / "last-good.model"
+
+    class Poison(Callback):
+        def on_epoch_end(self, model):
+            if model.epochs_trained == 1:
+                model.output_vectors[0, 0] = np.inf
+
+    with pytest.raises(
+        DivergenceError, match=r"last-good\.model still holds the model after epoch 1"
+    ):
+        train(paths, client, epochs=3, callbacks=[Poison()], checkpoint=checkpoint, **SMALL)
+    saved = SkipGram.load(checkpoint)
+    assert saved.epochs_trained == 1 and np.isfinite(saved.output_vectors).all()
+    # The checkpoint knows the run it belongs to: one machine can finish it.
+    assert (saved.unfinished_run.epochs, saved.unfinished_run.epochs_done) == (3, 1)
+    saved.train(PathLineSentences(corpus), resume=True)
+    assert saved.epochs_trained == 3 and saved.unfinished_run is None
+
+
+def test_a_divergence_in_the_first_epoch_says_to_lower_alpha_and_to_checkpoint(
+    client, tmp_path, make_planted
+):
+    paths = write_parts(tmp_path, make_planted(sentences=200), parts=2)
+    with pytest.raises(DivergenceError) as raised:
+        train(paths, client, epochs=2, progress=False, **{**SMALL, "alpha": 1e30})
+    assert "alpha=1e+30 is too large for this corpus" in str(raised.value)
+    assert "pass checkpoint=path to train() to keep the last good state" in str(raised.value)
 
 
 class KillAtRound(logging.Handler):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import logging
-import math
 import os
 import threading
 import time
@@ -16,10 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from distributed import Client, Future
 
-from skipgram import callbacks as hooks
 from skipgram.distributed.merge import apply_changes, finish_vocabulary, merge_counts, merge_updates
 from skipgram.distributed.messages import RowValues, Settings, Snapshot, Update
 from skipgram.distributed.recovery import (
@@ -46,10 +43,10 @@ from skipgram.distributed.rounds import (
     plan_rounds,
 )
 from skipgram.distributed.tasks import copy_here, count_file, forget_run, train_share
-from skipgram.model import DivergenceError, SkipGram
+from skipgram.loop import Report, TrainingCall, train_epochs
+from skipgram.model import SkipGram
 from skipgram.params import INT_BOUNDS
-from skipgram.progress import ProgressBar
-from skipgram.training import EpochStats, LearningRate
+from skipgram.training import EpochStats
 
 # The package's logger, as before the split into modules: users configure "skipgram.distributed".
 logger = logging.getLogger(__package__)
@@ -174,40 +171,41 @@ class Coordinator:
     # ---- training --------------------------------------------------------------------------
 
     def train(self) -> None:
-        """All epochs, round by round; the model's matrices end up trained."""
-        p, model = self.model.params, self.model
-        epoch_words = model.vocab.total_words
-        schedule = LearningRate(p.alpha, p.min_alpha, epoch_words * p.epochs)
-        settings = Settings(p, self.options.max_sentence_length, self.options.compute_loss)
-        plans = plan_rounds(p.epochs, epoch_words, self._rounds_per_epoch(epoch_words), schedule)
+        """All epochs, round by round, through the same epoch loop as `SkipGram.train`
+        (skipgram/loop.py); the model's matrices end up trained."""
+        p, model, options = self.model.params, self.model, self.options
+        call = TrainingCall(
+            p.epochs,
+            p.alpha,
+            p.min_alpha,
+            model.vocab.total_words,
+            compute_loss=options.compute_loss,
+            callbacks=options.callbacks,
+            checkpoint=options.checkpoint,
+            progress=options.progress,
+        )
+        settings = Settings(p, options.max_sentence_length, options.compute_loss)
+        rounds_per_epoch = self._rounds_per_epoch(call.corpus_words)
+        plans = plan_rounds(p.epochs, call.corpus_words, rounds_per_epoch, call.schedule)
         self.rounds = len(plans)
         changes: RowValues | None = None
-        bar = ProgressBar(
-            epoch_words * p.epochs, p.epochs, self.options.progress, self.options.compute_loss
-        )
-        try:
-            hooks.call(self.options.callbacks, "on_train_begin", model)
-            for epoch in range(p.epochs):
-                hooks.call(self.options.callbacks, "on_epoch_begin", model)
-                bar.begin_epoch(epoch, epoch * epoch_words)
-                model._vectors_trained()
-                stats, started = EpochStats(), time.monotonic()
-                for plan in (plan for plan in plans if plan.epoch == epoch):
-                    update = self._round(settings, plan, changes, stats, bar)
-                    changes = RowValues(
-                        plan.version + 1,
-                        *apply_changes(model.wv.vectors, update.inputs),
-                        *apply_changes(model.output_vectors, update.outputs),
-                    )
-                    stats.add(update.stats)
-                    bar.update(stats, plan.alpha_end)
-                stats.seconds = time.monotonic() - started
-                self._finish_epoch(stats, epoch)
-                hooks.call(self.options.callbacks, "on_epoch_end", model)
-            hooks.call(self.options.callbacks, "on_train_end", model)
-        finally:
-            bar.close()
-            model.wv.invalidate_norms()
+
+        def train_epoch(epoch: int, report: Report) -> EpochStats:
+            nonlocal changes
+            stats, started = EpochStats(), time.monotonic()
+            for plan in (plan for plan in plans if plan.epoch == epoch):
+                update = self._round(settings, plan, changes, stats, report)
+                changes = RowValues(
+                    plan.version + 1,
+                    *apply_changes(model.wv.vectors, update.inputs),
+                    *apply_changes(model.output_vectors, update.outputs),
+                )
+                stats.add(update.stats)
+                report(stats, plan.alpha_end)
+            stats.seconds = time.monotonic() - started
+            return stats
+
+        train_epochs(model, call, train_epoch, logger)
 
     def _rounds_per_epoch(self, epoch_words: int) -> int:
         workers = max(len(set(self.owner.values())), 1)
@@ -230,7 +228,7 @@ class Coordinator:
         plan: RoundPlan,
         changes: RowValues | None,
         epoch_stats: EpochStats,
-        bar: ProgressBar,
+        report: Report,
     ) -> Update:
         """Train one round on every worker that owns files and return the merged changes; a
         round that loses workers, in any of its phases, is redone from the same shared model."""
@@ -257,7 +255,7 @@ class Coordinator:
             ]
             # The last merge runs on the client, as the partial results arrive.
             partials = _tree_reduce(self.client, [f for _, f in pinned], merge_updates, 2)
-            show = functools.partial(self._show_progress, bar, epoch_stats, plan)
+            show = functools.partial(self._show_progress, report, epoch_stats, plan)
             outcome = self._wait(pinned, partials, self._timeout(), (TRAINING, MERGE), show)
             if outcome.ok:
                 outcome.value = functools.reduce(merge_updates, outcome.value)
@@ -358,8 +356,6 @@ class Coordinator:
         )
 
     def _threads(self, worker_threads: int) -> int:
-        if self.model.params.objective == "softmax":
-            return 1  # every step rewrites the whole output matrix (see SkipGram._threads)
         # A Dask worker's own thread count is bounded like the workers parameter it stands for.
         return self.options.threads or min(worker_threads, INT_BOUNDS["workers"][1])
 
@@ -369,30 +365,6 @@ class Coordinator:
         if self.slowest_round == 0:
             return None
         return max(_TIMEOUT_FACTOR * self.slowest_round, _TIMEOUT_FLOOR_SECONDS)
-
-    def _finish_epoch(self, stats: EpochStats, epoch: int) -> None:
-        model = self.model
-        model.last_epoch = stats
-        matrices = (model.wv.vectors, model.output_vectors)
-        if not all(math.isfinite(float(np.sum(m, dtype=np.float64))) for m in matrices):
-            raise DivergenceError(
-                f"training diverged in epoch {epoch + 1}: the vectors hold NaN or infinite "
-                f"values; train again with a smaller alpha (e.g. {model.params.alpha / 10:g})"
-            )
-        model.epochs_trained += 1
-        if self.options.compute_loss:
-            model.loss_history.append(stats.mean_loss)
-        if self.options.checkpoint is not None:
-            model.save(self.options.checkpoint)
-        logger.info(
-            "epoch %d/%d: %d raw words (%d kept) in %.1fs, %.0f words/s across the cluster",
-            epoch + 1,
-            model.params.epochs,
-            stats.raw_words,
-            stats.kept_words,
-            stats.seconds,
-            stats.words_per_second,
-        )
 
     # ---- workers and files -----------------------------------------------------------------
 
@@ -448,7 +420,7 @@ class Coordinator:
     ) -> Outcome:
         return wait_for_tasks(self.client, self.fetcher, pinned, finals, timeout, phases, on_tick)
 
-    def _show_progress(self, bar: ProgressBar, epoch_stats: EpochStats, plan: RoundPlan) -> None:
+    def _show_progress(self, report: Report, epoch_stats: EpochStats, plan: RoundPlan) -> None:
         """The bar with the epoch's tallies so far and the words reported in this round."""
         words = min(self.live.words, plan.words)
         done = EpochStats(
@@ -457,7 +429,7 @@ class Coordinator:
             epoch_stats.pairs,
             epoch_stats.loss,
         )
-        bar.update(done, plan.alpha_start)
+        report(done, plan.alpha_start)
 
 
 class _LiveWords:
