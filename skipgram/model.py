@@ -6,25 +6,25 @@ from __future__ import annotations
 import inspect
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
 import numpy as np
 
 from skipgram import callbacks as hooks
-from skipgram._inner import KernelModel, KernelWorker
+from skipgram._inner import KernelModel
 from skipgram._warnings import UNTRAINED_MODEL
 from skipgram.batching import DEFAULT_BATCH_WORDS, CorpusIds
-from skipgram.corpus import check_sentences, corpus_identity, is_one_shot, same_corpus
+from skipgram.corpus import check_sentences, corpus_identity
 from skipgram.gensim_names import Word2VecNames
 from skipgram.kernel_setup import (
     initial_vectors,
     kernel_tables,
     make_kernel,
     sentence_order_seed,
-    worker_seed,
 )
 from skipgram.keyedvectors import KeyedVectors
+from skipgram.local_epochs import epoch_trainer, training_ids
 from skipgram.loop import DivergenceError as DivergenceError  # re-exported: its old home
 from skipgram.loop import TrainingCall, train_epochs
 from skipgram.model_arguments import (
@@ -40,16 +40,10 @@ from skipgram.objectives import objective_of
 from skipgram.params import DEFAULT_ALPHA as DEFAULT_ALPHA  # re-exported: its old home
 from skipgram.params import Parameters as Parameters  # re-exported: its old home
 from skipgram.params import check_int, resolve_objective
-from skipgram.training import EpochStats, UnfinishedRun, run_epoch
+from skipgram.training import EpochStats, UnfinishedRun
 from skipgram.vocab import TrimRule, Vocabulary, effective_min_count, kept_words
 
-__all__ = [  # what other modules import from here
-    "DivergenceError",
-    "SkipGram",
-    "initial_vectors",
-    "kernel_tables",
-    "make_kernel",
-]
+__all__ = ["DivergenceError", "SkipGram"]  # what other modules import from here
 
 logger = logging.getLogger(__name__)
 
@@ -484,32 +478,11 @@ class SkipGram(Word2VecNames):
             resume=resume,
         )
         corpus = one_corpus(corpus, corpus_iterable, corpus_file)
-        ids, remap = self._training_ids(corpus)
+        ids, remap = training_ids(self, corpus, logger)
         if ids.total_words == 0:
             raise ValueError("the training corpus is empty: it yielded no words")
         call.corpus_words = ids.total_words
-        kernel = self._kernel(call.compute_loss)
-        p = self.params
-
-        def train_epoch(epoch: int, report: Callable[[EpochStats, float], None]) -> EpochStats:
-            # Seeded per epoch from the epochs trained, so that a resumed run draws what the
-            # uninterrupted one would have. `workers` threads for every objective: the exact
-            # softmax steps a minibatch of centres at a time, so its threads meet on the output
-            # matrix once per step rather than once per centre word (docs/benchmarks.md).
-            workers = [
-                KernelWorker(kernel, worker_seed(p.seed, self.epochs_trained, i))
-                for i in range(p.workers)
-            ]
-            return run_epoch(
-                kernel,
-                workers,
-                ids.batches(remap, p.batch_words, self._shuffle_seed()),
-                call.schedule,
-                words_done=epoch * call.per_epoch,
-                report=report,
-                queue_factor=queue_factor,
-            )
-
+        train_epoch = epoch_trainer(self, call, ids, remap, queue_factor)
         train_epochs(self, call, train_epoch, logger)
         return self
 
@@ -523,56 +496,6 @@ class SkipGram(Word2VecNames):
         if not self.params.shuffle:
             return None
         return sentence_order_seed(self.params.seed, self.epochs_trained)
-
-    def _training_ids(self, corpus: Corpus | None) -> tuple[CorpusIds, np.ndarray | None]:
-        """The word ids to train on, with the remap to vocabulary ids (None: already final)."""
-        if corpus is None:
-            if self.corpus is None:
-                raise ValueError(
-                    "this model has no corpus attached (it was loaded from a file); "
-                    "pass one: model.train(LineSentence(path))"
-                )
-            corpus = self.corpus
-        check_sentences(corpus)
-        if is_one_shot(corpus):
-            raise TypeError(
-                "the corpus is a one-shot iterator (e.g. a generator): it can be read only once, "
-                "and build_vocab already read it. Pass a restartable iterable: a list of "
-                "sentences, LineSentence(path), or a class whose __iter__ opens the data afresh"
-            )
-        reuse = same_corpus(corpus, self.corpus)
-        if reuse and corpus_identity(corpus) != self._corpus_identity:
-            logger.info(
-                "the corpus changed since the vocabulary was built (size, modification time or "
-                "inode of a file): reading it again"
-            )
-            reuse = False
-        if reuse:
-            if self._corpus_ids is None:
-                scan = CorpusIds.scan(
-                    corpus, self.vocab.index, memory_limit=self.params.ids_in_memory_limit
-                )
-                if scan.total_words != self.vocab.total_words:
-                    raise ValueError(
-                        f"the corpus yielded {scan.total_words} words on this pass but "
-                        f"{self.vocab.total_words} when the vocabulary was built: its __iter__ "
-                        "does not start over (a generator inside a class?) or the data changed; "
-                        "pass a restartable corpus"
-                    )
-                self._corpus_ids = (scan, None)
-            return self._corpus_ids
-        scan = CorpusIds.scan(
-            corpus, self.vocab.index, memory_limit=self.params.ids_in_memory_limit
-        )
-        if scan.total_words and not scan.any_known():
-            # Training would do nothing, yet count the epochs as trained.
-            raise ValueError(
-                f"no token of the corpus is in the vocabulary: none of its {scan.total_words:,} "
-                f"tokens is one of the model's {len(self.vocab):,} words, so there is nothing to "
-                "train. Pass a corpus in the same language and tokenisation, or add its words "
-                "first with model.build_vocab(corpus, update=True)"
-            )
-        return scan, None
 
     def _kernel(self, compute_loss: bool) -> KernelModel:
         tables = kernel_tables(self.vocab, self.params)
