@@ -1,5 +1,6 @@
-"""`SkipGram`: the trainer. It holds the parameters, the vocabulary and the two weight matrices,
-and orchestrates epochs; the kernel does the arithmetic and `KeyedVectors` answers queries."""
+"""`SkipGram`: the trainer. It holds the parameters, the vocabulary and the two weight matrices;
+`train()` runs the epoch loop (skipgram/loop.py) with this machine's epoch (local_epochs.py),
+the kernel does the arithmetic and `KeyedVectors` answers queries."""
 
 from __future__ import annotations
 
@@ -17,12 +18,7 @@ from skipgram._warnings import UNTRAINED_MODEL
 from skipgram.batching import DEFAULT_BATCH_WORDS, CorpusIds
 from skipgram.corpus import check_sentences, corpus_identity
 from skipgram.gensim_names import Word2VecNames
-from skipgram.kernel_setup import (
-    initial_vectors,
-    kernel_tables,
-    make_kernel,
-    sentence_order_seed,
-)
+from skipgram.kernel_setup import initial_vectors, kernel_tables, make_kernel, sentence_order_seed
 from skipgram.keyedvectors import KeyedVectors
 from skipgram.local_epochs import epoch_trainer, training_ids
 from skipgram.loop import DivergenceError as DivergenceError  # re-exported: its old home
