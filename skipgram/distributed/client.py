@@ -51,7 +51,9 @@ def train(
             shows it when stderr is a terminal.
         callbacks: objects with any of `on_train_begin`, `on_epoch_begin`, `on_epoch_end`,
             `on_train_end`, called on the client with the model (see `skipgram.callbacks`).
-        checkpoint: save the model to this path after every epoch.
+        checkpoint: save the model to this path after every epoch whose vectors are finite
+            (a `DivergenceError` names it; it also holds what one machine needs to finish the
+            run: `SkipGram.load(path).train(corpus, resume=True)`).
         max_sentence_length: lines longer than this many tokens are split into several
             sentences, as `LineSentence` does.
         round_timeout: seconds a round may take before the workers that have not finished are
