@@ -22,6 +22,8 @@ cdef extern from "_simd.h" nogil:
     double sg_softmax_row(float *row, int n, float weight)
     void sg_add_weighted_rows(float *row, const float *rows, const int32_t *ids,
                               const float *weights, int n_terms, int n)
+    void sg_window_steps(float *scores, int n_contexts, int n_rows, const float *labels,
+                         float alpha)
 
 
 cdef extern from "_prefetch.h" nogil:

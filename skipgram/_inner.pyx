@@ -170,8 +170,10 @@ cdef struct Worker:
     int32_t *noise              # negative noise draws of the current centre's pairs
     int noise_slot              # shared negatives: which half of `noise` holds the draws for
                                 # the coming window (the other gets the next one's); -1: none
-    # Shared negatives only (NULL otherwise), sized for the largest window:
-    int32_t *window_rows        # the window's output row ids: the centre, then the noise words
+    # window_step's scratch, for shared negatives and hierarchical softmax (NULL otherwise),
+    # sized for the largest window:
+    int32_t *window_rows        # shared negatives: the output row ids, centre then noise words
+    float *window_labels        # each output row's label (1 for the target, 0 for noise)
     float *window_scores        # contexts x output rows: scores, then the steps g
     float *output_updates       # output rows x dim: their updates, applied last
     # Exact softmax only (NULL otherwise): the centres waiting for the next minibatch step.
@@ -203,6 +205,7 @@ cdef class KernelModel:
     cdef Model model
     cdef readonly str objective
     cdef readonly bint shared_negatives
+    cdef readonly Py_ssize_t longest_code  # hs: the most inner nodes on one word's path
     cdef train_centre_fn train_centre
     # Memoryviews keep the arrays alive while the raw pointers in `model` are in use.
     cdef float[:, ::1] _input
@@ -261,7 +264,9 @@ cdef class KernelModel:
         else:
             self._set_softmax(softmax_batch)
         self.model.output_vectors = &output_vectors[0, 0] if output_vectors.shape[0] else NULL
-        self.model.centre_rows = (self.model.output_vectors if shared_negatives
+        # Negative sampling reads the centre's output row first (the target of every pair of
+        # the window); hierarchical softmax its path's nodes, which are not rows of a word.
+        self.model.centre_rows = (self.model.output_vectors if objective == "ns"
                                   else self.model.input_vectors)
 
     def _set_negative_sampling(self, Py_ssize_t negative, const uint32_t[::1] threshold,
@@ -320,6 +325,7 @@ cdef class KernelModel:
         self.model.code_offsets = &offsets[0]
         self.model.codes = &codes[0] if codes.shape[0] else NULL
         self.model.points = &points[0] if points.shape[0] else NULL
+        self.longest_code = int(np.max(np.diff(offs))) if vocab_size > 1 else 0
         self.train_centre = hs_train_centre
 
     @property
@@ -359,8 +365,11 @@ cdef class KernelWorker:
         self.worker.noise = &self._noise[0]
         self.worker.noise_slot = -1
         if model.shared_negatives:
-            self._window_buffers = attach_window_buffers(&self.worker, max_contexts, m.negative,
-                                                         m.dim)
+            self._window_buffers = attach_window_buffers(&self.worker, max_contexts,
+                                                         1 + m.negative, m.dim)
+        elif model.objective == "hs":
+            self._window_buffers = attach_window_buffers(&self.worker, max_contexts,
+                                                         model.longest_code, m.dim)
         if model.objective == "softmax":
             self._softmax_buffers = attach_softmax_buffers(
                 &self.worker, m.softmax_batch, min(m.softmax_batch * max_contexts,
@@ -391,20 +400,27 @@ def private_zeros(Py_ssize_t n, dtype):
     return raw[start:start + nbytes].view(dtype)
 
 
-cdef tuple attach_window_buffers(Worker *w, Py_ssize_t max_contexts, Py_ssize_t negative,
+cdef tuple attach_window_buffers(Worker *w, Py_ssize_t max_contexts, Py_ssize_t max_rows,
                                  Py_ssize_t dim):
-    """Allocate one worker's shared-negatives scratch and point `w` at it. Returns the arrays
-    that own the memory: keep them alive as long as `w` is in use."""
-    rows = private_zeros(1 + negative, np.int32)
-    scores = private_zeros(max_contexts * (1 + negative), np.float32)
-    updates = private_zeros((1 + negative) * dim, np.float32)
+    """Allocate one worker's `window_step` scratch, for windows of up to `max_contexts` context
+    words against up to `max_rows` output rows, and point `w` at it. The labels start as
+    1, 0, 0, ...: the shared-negatives window's (hierarchical softmax writes its own). Returns
+    the arrays that own the memory: keep them alive as long as `w` is in use."""
+    max_rows = max(max_rows, 1)
+    rows = private_zeros(max_rows, np.int32)
+    labels = private_zeros(max_rows, np.float32)
+    labels[0] = 1.0
+    scores = private_zeros(max(max_contexts, 1) * max_rows, np.float32)
+    updates = private_zeros(max_rows * dim, np.float32)
     cdef int32_t[::1] rows_view = rows
+    cdef float[::1] labels_view = labels
     cdef float[::1] scores_view = scores
     cdef float[::1] updates_view = updates
     w.window_rows = &rows_view[0]
+    w.window_labels = &labels_view[0]
     w.window_scores = &scores_view[0]
     w.output_updates = &updates_view[0]
-    return rows, scores, updates
+    return rows, labels, scores, updates
 
 
 cdef tuple attach_softmax_buffers(Worker *w, Py_ssize_t batch, Py_ssize_t context_capacity,
@@ -464,63 +480,76 @@ cdef double ns_pair(const Model *m, Worker *w, float *input_vector, int32_t targ
 
 cdef void ns_train_centre(const Model *m, Worker *w, int32_t centre, const int32_t *contexts,
                           int n_contexts, float alpha) noexcept nogil:
-    cdef float *input_vector = m.input_vectors + <int64_t>centre * m.dim
+    """Negative sampling for a window, pair by pair, each with its own K noise words. Each
+    context word's input vector predicts the centre (word2vec's orientation), so the
+    centre's output row, read by every pair of the window, stays in the cache."""
     cdef int K = m.negative
     cdef int64_t i  # indexes the noise buffer of n_contexts * K entries: 64 bits
     # All noise words of the window are drawn first so that their rows can be prefetched.
     for i in range(<int64_t>n_contexts * K):
         w.noise[i] = draw_noise_word(m, &w.rng)
     if n_contexts:
-        prefetch_targets(m, contexts[0], w.noise, K)
+        prefetch_noise(m, w.noise, K)
     for i in range(n_contexts):
         # Software pipelining: the next pair's rows load while this pair computes.
         if i + 1 < n_contexts:
-            prefetch_targets(m, contexts[i + 1], w.noise + (i + 1) * K, K)
-        w.loss += ns_pair(m, w, input_vector, contexts[i], w.noise + i * K, K, alpha)
+            prefetch_noise(m, w.noise + (i + 1) * K, K)
+        w.loss += ns_pair(m, w, m.input_vectors + <int64_t>contexts[i] * m.dim, centre,
+                          w.noise + i * K, K, alpha)
     w.pairs += n_contexts
+
+
+cdef double window_step(const Model *m, Worker *w, const int32_t *contexts, int n_contexts,
+                        const int32_t *rows, const float *labels, int n_rows,
+                        float alpha) noexcept nogil:
+    """One logistic step for a whole window (docs/math.md, "Window steps"): each of the
+    window's B context input rows against each of N output rows, with labels[j] the target of
+    output row j. Shared by negative sampling's shared-negatives mode (the rows are the centre,
+    label 1, and the noise words, label 0) and hierarchical softmax (the inner nodes on the
+    centre's Huffman path, label 1 - code bit): in word2vec's orientation, where the context
+    predicts the centre, all pairs of a window have the same output rows.
+
+    With C the B context rows and O the N output rows: scores S = C O^T (B x N), steps
+    G = alpha (labels - sigmoid(S)), then C += G O and O += G^T C. Both updates are computed
+    from the values before the step, so the window takes one exact gradient step on its summed
+    loss (a context occurring twice gets both contributions). Returns that loss, measured
+    before the step."""
+    cdef int d = m.dim, b, j
+    cdef float *scores
+    cdef double loss = 0.0
+    sg_window_scores(w.window_scores, m.input_vectors, contexts, n_contexts, m.output_vectors,
+                     rows, n_rows, d)
+    if m.compute_loss:
+        for b in range(n_contexts):
+            scores = w.window_scores + <int64_t>b * n_rows
+            for j in range(n_rows):
+                loss += neg_log_sigmoid(scores[j] if labels[j] > 0.5 else -scores[j])
+    sg_window_steps(w.window_scores, n_contexts, n_rows, labels, alpha)
+    # O's update waits in a buffer while C moves, because C's update must read the old O.
+    sg_output_updates(w.output_updates, w.window_scores, m.input_vectors, contexts, n_contexts,
+                      n_rows, d)
+    sg_move_contexts(m.input_vectors, contexts, n_contexts, w.window_scores, m.output_vectors,
+                     rows, n_rows, d)
+    sg_move_outputs(m.output_vectors, rows, n_rows, w.output_updates, d)
+    return loss
 
 
 cdef double ns_shared_window(const Model *m, Worker *w, int32_t centre,
                              const int32_t *contexts, int n_contexts, const int32_t *noise,
                              int n_noise, float alpha) noexcept nogil:
     """Negative sampling for a whole window with one set of noise words shared by all its
-    context words (HogBatch; docs/math.md, "Shared negatives"). Each context's input vector
-    predicts the centre's output vector against the noise words' output vectors.
-
-    With C the window's B context input rows and O its N output rows (the centre, then each
-    noise word unequal to it): scores S = C O^T (B x N), steps G = alpha (labels - sigmoid(S))
-    with label 1 in the centre's column, then C += G O and O += G^T C. Both updates are
-    computed from the values before the step, so the window takes one exact gradient step on
-    its summed loss (a context or noise word occurring twice gets both contributions).
-    Returns that loss, measured before the step."""
-    cdef int d = m.dim
-    cdef int n_rows = 1, b, j, k
-    cdef float *scores
-    cdef double loss = 0.0
+    context words (HogBatch; docs/math.md, "Shared negatives"): a `window_step` against the
+    centre's output row (label 1) and the noise words' (label 0). `w.window_labels` holds
+    1, 0, 0, ... from the start."""
+    cdef int n_rows = 1, k
     w.window_rows[0] = centre
     for k in range(n_noise):
         if noise[k] == centre:  # a noise draw of the true target is skipped, as per pair
             continue
         w.window_rows[n_rows] = noise[k]
         n_rows += 1
-    sg_window_scores(w.window_scores, m.input_vectors, contexts, n_contexts, m.output_vectors,
-                     w.window_rows, n_rows, d)
-    for b in range(n_contexts):
-        scores = w.window_scores + <int64_t>b * n_rows
-        if m.compute_loss:
-            loss += neg_log_sigmoid(scores[0])
-            for j in range(1, n_rows):
-                loss += neg_log_sigmoid(-scores[j])
-        scores[0] = (1.0 - sigmoid(scores[0])) * alpha
-        for j in range(1, n_rows):
-            scores[j] = -sigmoid(scores[j]) * alpha
-    # O's update waits in a buffer while C moves, because C's update must read the old O.
-    sg_output_updates(w.output_updates, w.window_scores, m.input_vectors, contexts, n_contexts,
-                      n_rows, d)
-    sg_move_contexts(m.input_vectors, contexts, n_contexts, w.window_scores, m.output_vectors,
-                     w.window_rows, n_rows, d)
-    sg_move_outputs(m.output_vectors, w.window_rows, n_rows, w.output_updates, d)
-    return loss
+    return window_step(m, w, contexts, n_contexts, w.window_rows, w.window_labels, n_rows,
+                       alpha)
 
 
 cdef void ns_shared_train_centre(const Model *m, Worker *w, int32_t centre,
@@ -548,41 +577,27 @@ cdef void ns_shared_train_centre(const Model *m, Worker *w, int32_t centre,
     w.pairs += n_contexts
 
 
-cdef inline void prefetch_targets(const Model *m, int32_t target, const int32_t *noise,
-                                  int n_noise) noexcept nogil:
-    """Ask for a pair's output rows before they are needed: they are scattered over a matrix
+cdef inline void prefetch_noise(const Model *m, const int32_t *noise, int n_noise) noexcept nogil:
+    """Ask for a pair's noise rows before they are needed: they are scattered over a matrix
     far larger than the cache, and waiting for each miss in turn dominated the run time."""
     cdef int k
-    sg_prefetch_row(m.output_vectors + <int64_t>target * m.dim, m.dim)
     for k in range(n_noise):
         sg_prefetch_row(m.output_vectors + <int64_t>noise[k] * m.dim, m.dim)
 
 
-cdef double hs_pair(const Model *m, Worker *w, float *input_vector, int32_t target,
-                    float alpha) noexcept nogil:
-    """Hierarchical softmax for one pair: a logistic step at each inner node on the target's
-    Huffman path, label 1 - code bit (docs/math.md, "Hierarchical softmax")."""
-    cdef int d = m.dim
-    cdef int64_t j
-    cdef double loss = 0.0
-    memset(w.gradient, 0, d * sizeof(float))
-    for j in range(m.code_offsets[target], m.code_offsets[target + 1]):
-        loss += pair_step(m, input_vector, m.output_vectors + <int64_t>m.points[j] * d,
-                          1.0 - m.codes[j], alpha, w.gradient)
-    sg_add(input_vector, w.gradient, d)
-    return loss
-
-
 cdef void hs_train_centre(const Model *m, Worker *w, int32_t centre, const int32_t *contexts,
                           int n_contexts, float alpha) noexcept nogil:
-    cdef float *input_vector = m.input_vectors + <int64_t>centre * m.dim
-    cdef int i
-    cdef int64_t j
-    for i in range(n_contexts):
-        if i + 1 < n_contexts:  # as in negative sampling: the next path loads meanwhile
-            for j in range(m.code_offsets[contexts[i + 1]], m.code_offsets[contexts[i + 1] + 1]):
-                sg_prefetch_row(m.output_vectors + <int64_t>m.points[j] * m.dim, m.dim)
-        w.loss += hs_pair(m, w, input_vector, contexts[i], alpha)
+    """Hierarchical softmax for a window (docs/math.md, "Hierarchical softmax"): every
+    context word predicts the centre, so the window's pairs walk one Huffman path, the
+    centre's, and take one `window_step` against its inner nodes, label 1 - code bit."""
+    cdef int64_t first = m.code_offsets[centre]
+    cdef int n_rows = <int>(m.code_offsets[centre + 1] - first), j
+    if n_contexts == 0 or n_rows == 0:
+        return
+    for j in range(n_rows):
+        w.window_labels[j] = 1.0 - m.codes[first + j]
+    w.loss += window_step(m, w, contexts, n_contexts, m.points + first, w.window_labels,
+                          n_rows, alpha)
     w.pairs += n_contexts
 
 
@@ -915,7 +930,7 @@ def shared_negatives_update(float[:, ::1] input_vectors, float[:, ::1] output_ve
     m.input_vectors = &input_vectors[0, 0]
     m.output_vectors = &output_vectors[0, 0]
     m.compute_loss = True
-    buffers = attach_window_buffers(&w, <int>n_contexts, <int>negatives.shape[0], m.dim)
+    buffers = attach_window_buffers(&w, n_contexts, 1 + negatives.shape[0], m.dim)
     cdef const int32_t *noise = &negatives[0] if negatives.shape[0] else NULL
     return ns_shared_window(&m, &w, centre, &contexts[0], <int>n_contexts, noise,
                             <int>negatives.shape[0], alpha)
@@ -924,20 +939,27 @@ def shared_negatives_update(float[:, ::1] input_vectors, float[:, ::1] output_ve
 def hs_update(float[::1] input_vector, float[:, ::1] inner_vectors, const uint8_t[::1] code,
               const int32_t[::1] points, float alpha) -> float:
     """One hierarchical-softmax step towards the word with Huffman `code` along inner nodes
-    `points`, updating in place. Returns the pair's loss before the step."""
+    `points`, updating in place: a window of one context word. Returns the pair's loss before
+    the step."""
     cdef Model m
     cdef Worker w
+    cdef int32_t context = 0
     if code.shape[0] != points.shape[0] or code.shape[0] == 0:
         raise ValueError("code and points must be non-empty and of equal length")
+    if len(set(np.asarray(points).tolist())) != points.shape[0]:
+        raise ValueError("a Huffman path visits each inner node once")
     _check_update_args(input_vector, inner_vectors, points, None)
     offsets = np.array([0, code.shape[0]], dtype=np.int64)
     cdef const int64_t[::1] offsets_view = offsets
     gradient = np.zeros(input_vector.shape[0], dtype=np.float32)
     _fill_test_state(&m, &w, input_vector, inner_vectors, gradient)
+    m.input_vectors = &input_vector[0]  # a one-row input matrix: the context is row 0
     m.code_offsets = &offsets_view[0]
     m.codes = &code[0]
     m.points = &points[0]
-    return hs_pair(&m, &w, &input_vector[0], 0, alpha)
+    buffers = attach_window_buffers(&w, 1, code.shape[0], m.dim)
+    hs_train_centre(&m, &w, 0, &context, 1, alpha)
+    return w.loss
 
 
 def softmax_update(float[::1] input_vector, float[:, ::1] output_vectors,

@@ -251,4 +251,36 @@ SG_VECTOR_CLONES static void sg_add_weighted_rows(float *row, const float *rows,
     sg_weighted_rows(row, 1, n_terms, weights, 1, rows, ids, n);
 }
 
+/* ---- The logistic steps of a window (window_step in _inner.pyx) -------------------- */
+
+/* sigmoid on 8 lanes through e = exp(-|x|) <= 1, so neither branch overflows: 1 / (1 + e)
+   for x >= 0, else e / (1 + e). Relative error below 3e-7 (sg_exp8_nonpositive's, plus
+   rounding); for x below -80 the result is 0, where the exact value is below 2e-35. */
+static inline sg_f8 sg_sigmoid8(sg_f8 x) {
+    sg_i8 negative = x < 0.0f;
+    sg_f8 e = sg_exp8_nonpositive(sg_select8(negative, x, -x));
+    sg_f8 r = 1.0f / (1.0f + e);
+    return sg_select8(negative, e * r, r);
+}
+
+/* scores[b * n_rows + j] becomes alpha * (labels[j] - sigmoid(scores[b * n_rows + j])) for
+   a window's n_contexts x n_rows scores. With glibc's scalar expf, one call per score, the
+   sigmoid was a tenth of the training time at d=300. */
+SG_VECTOR_CLONES static void sg_window_steps(float *scores, int n_contexts, int n_rows,
+                                             const float *labels, float alpha) {
+    for (int b = 0; b < n_contexts; b++) {
+        float *row = scores + (int64_t)b * n_rows;
+        int j = 0;
+        for (; j + 8 <= n_rows; j += 8)
+            sg_store8(row + j, alpha * (sg_load8(labels + j) - sg_sigmoid8(sg_load8(row + j))));
+        if (j < n_rows) {  /* the tail, through 8-float buffers */
+            float x[8] = {0}, y[8] = {0};
+            int k, m = n_rows - j;
+            for (k = 0; k < m; k++) { x[k] = row[j + k]; y[k] = labels[j + k]; }
+            sg_store8(x, alpha * (sg_load8(y) - sg_sigmoid8(sg_load8(x))));
+            for (k = 0; k < m; k++) row[j + k] = x[k];
+        }
+    }
+}
+
 #endif /* SKIPGRAM_SIMD_H */
