@@ -48,6 +48,7 @@ from skipgram._c_helpers cimport (
     sg_softmax_row,
     sg_splitmix64_seed,
     sg_window_scores,
+    sg_window_steps,
 )
 
 cnp.import_array()
