@@ -1,6 +1,7 @@
 """Quality of skipgram's defaults against gensim's, on corpora of different order and shape.
 
-Every default that can change quality (here the per-epoch shuffle) is chosen on all the
+Every default that can change quality (the per-epoch shuffle, shared negatives, and with them
+the kernel's orientation and initialisation) is chosen on all the
 corpora ``make_order_corpora.py`` builds (natural order, topic blocks, alphabetical,
 pre-shuffled, interleaved), several seeds each, with the same parameters for every system and
 the same evaluator (``evaluate.py``): analogies, WordSim-353 and SimLex-999. Runs are
@@ -12,7 +13,8 @@ hits all variants alike. Quality does not depend on speed, so the machine need n
     python benchmarks/defaults_quality.py --objective hs --vector-size 300 --orders natural
 
 Variants: ``skipgram`` (its defaults as they are), ``shuffle-on`` and ``shuffle-off``
-(skipgram with the shuffle forced), ``gensim`` (Word2Vec(sg=1) over LineSentence, in the peer
+(skipgram with the shuffle forced), ``per-pair`` and ``shared`` (negative sampling with noise
+words drawn per pair or shared by a window; ns only), ``gensim`` (Word2Vec(sg=1) over LineSentence, in the peer
 venv of ``setup_peers.sh``). The table shows the mean and (min-max) over seeds, and each
 variant's mean minus gensim's.
 """
@@ -39,6 +41,8 @@ VARIANTS = {
     "skipgram": ("run_skipgram.py", ["--shuffle", "default"]),
     "shuffle-on": ("run_skipgram.py", ["--shuffle", "on"]),
     "shuffle-off": ("run_skipgram.py", ["--shuffle", "off"]),
+    "per-pair": ("run_skipgram.py", ["--shared-negatives", "off"]),
+    "shared": ("run_skipgram.py", ["--shared-negatives", "on"]),
     "gensim": ("run_gensim.py", ["--mode", "linesentence"]),
 }
 METRICS = {  # column name -> where the number is in a record

@@ -26,8 +26,16 @@ def main() -> None:
         default="default",
         help="per-epoch shuffle of the sentence order (default: skipgram's default)",
     )
+    parser.add_argument(
+        "--shared-negatives",
+        choices=("default", "on", "off"),
+        default="default",
+        help="one set of noise words per window, or per pair (default: skipgram's default)",
+    )
     args = harness.parse_args(parser)
-    shuffle = {} if args.shuffle == "default" else {"shuffle": args.shuffle == "on"}
+    overrides = {} if args.shuffle == "default" else {"shuffle": args.shuffle == "on"}
+    if args.shared_negatives != "default":
+        overrides["shared_negatives"] = args.shared_negatives == "on"
 
     import skipgram
     from skipgram import LineSentence, SkipGram
@@ -46,7 +54,7 @@ def main() -> None:
             workers=args.workers,
             seed=args.seed,
             objective=args.objective,
-            **shuffle,
+            **overrides,
         )
         with harness.stopwatch(times, "vocab_s"):
             model.build_vocab(LineSentence(str(args.corpus)))

@@ -100,8 +100,10 @@ def add_arguments(train: argparse.ArgumentParser) -> None:
     )
     train.add_argument(
         "--shared-negatives",
-        action="store_true",
-        help="ns: one set of noise words per window (default: off)",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="ns: one set of noise words per window, shared by its context words (default: "
+        "on for ns); --no-shared-negatives draws them for every pair, as gensim",
     )
     train.add_argument(
         "--max-final-vocab",

@@ -51,10 +51,14 @@ def make_kernel(
 
 
 def initial_vectors(rows: int, vector_size: int, rng: np.random.Generator) -> np.ndarray:
-    """word2vec's initialisation of input vectors: uniform in [-0.5, 0.5) / vector_size (output
-    vectors start at zero)."""
+    """gensim's initialisation of input vectors: uniform in [-1, 1) / vector_size (output
+    vectors start at zero). word2vec.c's range is half as wide; on every corpus of
+    benchmarks/defaults_quality.py the wider one scored as well or better (docs/benchmarks.md,
+    "Choosing the defaults")."""
     vectors = rng.random((rows, vector_size), dtype=np.float32)
-    vectors -= 0.5  # in place: a temporary would double the peak memory of the matrix
+    # In place: a temporary would double the peak memory of the matrix.
+    vectors *= 2.0
+    vectors -= 1.0
     vectors /= vector_size
     return vectors
 

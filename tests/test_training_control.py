@@ -201,7 +201,7 @@ def test_update_appends_new_words_and_keeps_the_old_vectors(make_planted):
     assert len(model.wv) == len(old_words) + 18
     np.testing.assert_array_equal(model.wv.vectors[: len(old_words)], old_vectors)
     added = model.wv.vectors[len(old_words) :]
-    assert np.all(np.abs(added) <= 0.5 / SMALL["vector_size"]) and np.any(added != 0)
+    assert np.all(np.abs(added) <= 1.0 / SMALL["vector_size"]) and np.any(added != 0)
     recount = {w: 0 for w in old_words}
     for sentence in first + first[:100]:
         for w in sentence:
