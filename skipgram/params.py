@@ -159,7 +159,7 @@ class Parameters:
             if name not in _OPTIONAL or getattr(self, name) is not None:
                 check_int(name, getattr(self, name))
         if self.shared_negatives is None:
-            self.shared_negatives = self.objective == "ns"
+            self.shared_negatives = objective.draws_noise
         if self.workers == 0:
             self.workers = min(os.cpu_count() or 1, INT_BOUNDS["workers"][1])
         _require(
