@@ -261,14 +261,21 @@ def test_shared_mode_learns_the_planted_groups(make_planted):
     assert nearest_are_same_group(inputs, words)
 
 
-def test_skipgram_trains_the_shared_mode_when_asked(planted):
+def test_skipgram_trains_the_shared_mode_by_default_and_per_pair_when_asked(planted):
     params = {"vector_size": 16, "window": 3, "min_count": 1, "sample": 0, "seed": 3, "epochs": 5}
-    shared = SkipGram(planted, workers=1, shared_negatives=True, **params)
+    shared = SkipGram(planted, workers=1, **params)
     tables = kernel_setup.kernel_tables(shared.vocab, shared.params)
     matrices = shared.wv.vectors.copy(), shared.output_vectors.copy()
     assert kernel_setup.make_kernel(tables, shared.params, *matrices, False).shared_negatives
     shared.train()
-    per_pair = SkipGram(planted, workers=1, **params).train()
+    per_pair = SkipGram(planted, workers=1, shared_negatives=False, **params).train()
+    assert not kernel_setup.make_kernel(
+        kernel_setup.kernel_tables(per_pair.vocab, per_pair.params),
+        per_pair.params,
+        per_pair.wv.vectors.copy(),
+        per_pair.output_vectors.copy(),
+        False,
+    ).shared_negatives
     # The same seed and one thread: only the mode tells the two runs apart.
     assert not np.array_equal(shared.wv.vectors, per_pair.wv.vectors)
     assert nearest_are_same_group(shared.wv.vectors, shared.wv.index_to_key)
