@@ -31,7 +31,14 @@ ALWAYS = ("skipgram/_inner.pyx", "skipgram/_tokenize.pyx")
 PREFIX = "source"
 LINK = re.compile(r"(\]\()([^)\s#]+)(#[^)\s]*)?((?:\s+\"[^\"]*\")?\))")
 FENCE = re.compile(r"^(```|~~~)")
-LANGUAGES = {".pyx": "cython", ".pxd": "cython", ".h": "c", ".py": "python", ".toml": "toml", ".sh": "sh"}
+LANGUAGES = {
+    ".pyx": "cython",
+    ".pxd": "cython",
+    ".h": "c",
+    ".py": "python",
+    ".toml": "toml",
+    ".sh": "sh",
+}
 # A top-level definition of Python or Cython: the name is the last word before "(" or ":".
 DEFINITION = re.compile(
     r"^(?:async\s+def|def|class|cdef|cpdef|ctypedef)\b(?!\s+extern)[^(:=]*?\(?\*?(\w+)\)?\s*[(:]"
