@@ -15,8 +15,8 @@ hits all variants alike. Quality does not depend on speed, so the machine need n
 Variants: ``skipgram`` (its defaults as they are), ``shuffle-on`` and ``shuffle-off``
 (skipgram with the shuffle forced), ``per-pair`` and ``shared`` (negative sampling with noise
 words drawn per pair or shared by a window; ns only), ``gensim`` (Word2Vec(sg=1) over
-LineSentence, in the peer venv of ``setup_peers.sh``). The table shows the mean and (min-max) over seeds, and each
-variant's mean minus gensim's.
+LineSentence, in the peer venv of ``setup_peers.sh``). The table shows the mean and (min-max)
+over seeds, and each variant's mean minus gensim's.
 """
 
 from __future__ import annotations
