@@ -13,6 +13,11 @@ HEADERS = [
     "skipgram/_float_mode.h",
     "skipgram/_rng.h",
     "skipgram/_c_helpers.pxd",
+    # The tokenizer's parts (declarations, the word table, UTF-8 rules, growable buffers).
+    "skipgram/_tokenize.pxd",
+    "skipgram/_word_table.pxd",
+    "skipgram/_utf8.pxd",
+    "skipgram/_buffers.pxd",
 ]
 
 extensions = [

@@ -36,6 +36,7 @@ import smart_open
 
 from skipgram._tokenize import Tokenizer
 from skipgram.corpus import iter_checked, utf8_files
+from skipgram.vocab import TrimRule, kept_words
 
 DEFAULT_BATCH_WORDS = 10_000
 #: The most bytes of ids the automatic limit keeps in memory (537 million tokens).
@@ -50,6 +51,7 @@ _READ_BYTES = 1 << 20  # block size for the compiled reader
 _WINDOW_SENTENCES = 1 << 16  # a shuffled order is cut into batches this many sentences at a time
 _RESIDENT_BYTES = 1 << 24  # pages of a mapped id file touched before they are handed back
 _SCAN_TOKENS = 1 << 20  # counts and checks read the stream this many ids at a time
+_COUNTED_SENTENCES = 1 << 12  # a Python corpus's counted ids are taken this many sentences apart
 
 
 def automatic_memory_limit() -> int:
@@ -62,6 +64,17 @@ def automatic_memory_limit() -> int:
     if physical <= 0:
         return MAX_AUTOMATIC_MEMORY_LIMIT
     return min(MAX_AUTOMATIC_MEMORY_LIMIT, physical // 4)
+
+
+@dataclass(frozen=True)
+class CountedWords:
+    """The distinct words of one pass over a corpus, in order of first appearance (after any
+    pruning), with their counts and the pass's raw totals."""
+
+    keys: list[str]
+    counts: np.ndarray  # int64
+    total_words: int
+    total_sentences: int
 
 
 @dataclass(frozen=True)
@@ -210,22 +223,87 @@ class CorpusIds:
         words = None if vocabulary is None else list(vocabulary)
         tokenizer = Tokenizer(words, max_sentence_length, errors)
         store = _IdStore(memory_limit)
-        # No sentence of a file is longer than max_sentence_length tokens.
-        lengths = _Chunks(np.int32 if max_sentence_length <= _INT32_MAX else np.int64)
-        for path in paths:
-            with smart_open.open(path, "rb") as source:
-                while block := source.read(_READ_BYTES):
-                    tokenizer.feed(block)
-                    ids, sentence_lengths = tokenizer.take()
-                    store.append(ids)
-                    lengths.append(sentence_lengths)
-            tokenizer.finish()
+        lengths = _Chunks(_file_length_dtype(max_sentence_length))
+        for _ in _feed_files(tokenizer, paths):
             ids, sentence_lengths = tokenizer.take()
             store.append(ids)
             lengths.append(sentence_lengths)
         keys = tokenizer.keys() if vocabulary is None else list(vocabulary)
         del tokenizer  # its word table is not needed any more
         return cls._finish(keys, store, lengths)
+
+    @classmethod
+    def count(
+        cls,
+        sentences: Iterable[Sequence[str]],
+        max_vocab_size: int | None = None,
+        trim_rule: TrimRule | None = None,
+        memory_limit: int | None = None,
+    ) -> tuple[CountedWords, CorpusIds | None]:
+        """Count the words of `sentences` in one pass, and return the pass's word ids too
+        when they are usable (None otherwise).
+
+        Without `max_vocab_size` this is `scan`. With it, the word table is pruned whenever a
+        sentence leaves more than `max_vocab_size` distinct words: the words seen fewer than 2
+        times go, the next time fewer than 3, and so on (word2vec.c's rule; gensim's first
+        pruning drops nothing), or what `trim_rule` says (`kept_words`). Files that `scan` reads in
+        compiled code are counted and pruned there, any other corpus by the same word table,
+        fed a sentence at a time. Pruning renumbers the words, so once it has happened the ids
+        are dropped (keeping an id for every word ever seen would undo the bound) and training
+        reads the corpus again with the vocabulary."""
+        if max_vocab_size is None:
+            scan = cls.scan(sentences, memory_limit=memory_limit)
+            counted = CountedWords(scan.keys, scan.counts(), scan.total_words, scan.total_sentences)
+            return counted, scan
+        if memory_limit is None:
+            memory_limit = automatic_memory_limit()
+        keep_words = None
+        if trim_rule is not None:
+
+            def keep_words(keys: list[str], counts: np.ndarray, threshold: int) -> np.ndarray:
+                return kept_words(keys, counts, threshold, trim_rule)
+
+        settings = {"max_vocab_size": max_vocab_size, "keep_words": keep_words}
+        files = utf8_files(sentences)
+        if files is not None:
+            paths, errors = files
+            length = sentences.max_sentence_length
+            try:
+                tokenizer = Tokenizer(None, length, errors, **settings)
+                feeding = _feed_files(tokenizer, paths)
+                return cls._count_pruned(tokenizer, feeding, memory_limit, length)
+            except ValueError:
+                pass  # invalid UTF-8: the Python reader below raises it with the line number
+        tokenizer = Tokenizer(**settings)
+        feeding = _feed_sentences(tokenizer, sentences)
+        return cls._count_pruned(tokenizer, feeding, memory_limit, _INT32_MAX + 1)
+
+    @classmethod
+    def _count_pruned(
+        cls,
+        tokenizer: Tokenizer,
+        feeding: Iterator[None],
+        memory_limit: int,
+        max_sentence_length: int,
+    ) -> tuple[CountedWords, CorpusIds | None]:
+        """Run `feeding` (which feeds `tokenizer` and yields whenever there is output to
+        take), keeping the ids for as long as the table has not been pruned."""
+        store = _IdStore(memory_limit)
+        lengths = _Chunks(_file_length_dtype(max_sentence_length))
+        total_words = total_sentences = 0
+        for _ in feeding:
+            ids, sentence_lengths = tokenizer.take()
+            total_words += int(sentence_lengths.sum())
+            total_sentences += len(sentence_lengths)
+            if tokenizer.prunes == 0:
+                store.append(ids)
+                lengths.append(sentence_lengths)
+            elif store.size:  # the ids so far number words that moved: free them
+                store, lengths = _IdStore(memory_limit), _Chunks(np.int64)
+        counted = CountedWords(tokenizer.keys(), tokenizer.counts(), total_words, total_sentences)
+        if tokenizer.prunes:
+            return counted, None
+        return counted, cls._finish(counted.keys, store, lengths)
 
     @classmethod
     def _finish(cls, keys: list[str], store: _IdStore, lengths: _Chunks) -> CorpusIds:
@@ -332,6 +410,33 @@ class CorpusIds:
         ids = self.ids[_positions(starts, lengths)]
         self._mapping.release()
         return ids
+
+
+def _file_length_dtype(max_sentence_length: int) -> type[np.integer]:
+    """No sentence of a file is longer than max_sentence_length tokens."""
+    return np.int32 if max_sentence_length <= _INT32_MAX else np.int64
+
+
+def _feed_files(tokenizer: Tokenizer, paths: list[str]) -> Iterator[None]:
+    """Feed the files' bytes to `tokenizer` block by block, yielding after each block and
+    after each file's end, when its output is ready to take."""
+    for path in paths:
+        with smart_open.open(path, "rb") as source:
+            while block := source.read(_READ_BYTES):
+                tokenizer.feed(block)
+                yield
+        tokenizer.finish()
+        yield
+
+
+def _feed_sentences(tokenizer: Tokenizer, sentences: Iterable[Sequence[str]]) -> Iterator[None]:
+    """Feed a Python corpus's checked sentences to `tokenizer`, yielding every
+    `_COUNTED_SENTENCES` sentences and at the end."""
+    for index, sentence in enumerate(iter_checked(sentences), 1):
+        tokenizer.feed_words(sentence)
+        if index % _COUNTED_SENTENCES == 0:
+            yield
+    yield
 
 
 def _positions(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:

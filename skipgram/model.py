@@ -222,20 +222,19 @@ class SkipGram(Word2VecNames):
         # Taken before the pass: a file that changes while being read must not be taken for
         # the version that was counted.
         self._corpus_identity = corpus_identity(sentences)
-        if p.max_vocab_size is None:
-            scan = CorpusIds.scan(sentences, memory_limit=p.ids_in_memory_limit)
-            self.vocab, remap = Vocabulary.from_arrays(
-                scan.keys,
-                scan.counts(),
-                p.min_count,
-                scan.total_words,
-                scan.total_sentences,
-                **rules,
-            )
-            self._corpus_ids = (scan, remap)
-        else:  # the pruning count keeps memory bounded; ids are collected at training time
-            self.vocab = Vocabulary.build(sentences, p.min_count, p.max_vocab_size, **rules)
-            self._corpus_ids = None
+        counted, scan = CorpusIds.count(
+            sentences, p.max_vocab_size, rules["trim_rule"], memory_limit=p.ids_in_memory_limit
+        )
+        self.vocab, remap = Vocabulary.from_arrays(
+            counted.keys,
+            counted.counts,
+            p.min_count,
+            counted.total_words,
+            counted.total_sentences,
+            **rules,
+        )
+        # After pruning the ids are gone (see CorpusIds.count): training reads the corpus again.
+        self._corpus_ids = None if scan is None else (scan, remap)
         self.corpus = sentences
         self._initialise_weights()
         return self

@@ -1,22 +1,21 @@
 """The vocabulary: word counts and everything derived from them.
 
-It owns counting, pruning, the ordering of words (most frequent first), the subsampling keep
-probabilities, the noise distribution for negative sampling and the Huffman tree for hierarchical
-softmax, so that the trainer never recomputes any of them.
+It owns the choice of words from the counts (min_count, max_final_vocab, trim_rule), their
+ordering (most frequent first), the subsampling keep probabilities, the noise distribution for
+negative sampling and the Huffman tree for hierarchical softmax, so that the trainer never
+recomputes any of them. The counts come from the one pass over the corpus
+(`CorpusIds.count`), whose word table also does the `max_vocab_size` pruning.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from skipgram._inner import build_alias_table
-from skipgram.corpus import iter_checked
 
 logger = logging.getLogger(__name__)
 
@@ -76,55 +75,6 @@ class Vocabulary:
         return len(self.words)
 
     @classmethod
-    def build(
-        cls,
-        sentences: Iterable[Sequence[str]],
-        min_count: int = 5,
-        max_vocab_size: int | None = None,
-        **rules: Any,
-    ) -> Vocabulary:
-        """Count the words of `sentences` in one streaming pass and keep those seen at least
-        `min_count` times (`rules`: see `from_arrays`).
-
-        With `max_vocab_size`, the running count table is pruned whenever it grows past that
-        many distinct words (rare words are dropped, with a rising threshold, exactly like
-        word2vec.c), which bounds memory on huge corpora at the price of undercounting words
-        that were pruned before they became frequent. A `trim_rule` decides there too, as in
-        gensim: the words it keeps survive pruning, the words it discards go."""
-        trim_rule = rules.get("trim_rule")
-        counts: Counter[str] = Counter()
-        total_words = total_sentences = 0
-        prune_below = 1
-        for sentence in iter_checked(sentences):
-            counts.update(sentence)
-            total_words += len(sentence)
-            total_sentences += 1
-            if max_vocab_size is not None and len(counts) > max_vocab_size:
-                keys = list(counts)
-                values = np.fromiter(counts.values(), dtype=np.int64, count=len(keys))
-                keep = kept_words(keys, values, prune_below + 1, trim_rule)
-                counts = Counter(
-                    {k: int(c) for k, c, kept in zip(keys, values, keep, strict=True) if kept}
-                )
-                prune_below += 1
-        return cls.from_counts(counts, min_count, total_words, total_sentences, **rules)
-
-    @classmethod
-    def from_counts(
-        cls,
-        counts: dict[str, int],
-        min_count: int,
-        total_words: int,
-        total_sentences: int,
-        **rules: Any,
-    ) -> Vocabulary:
-        """Keep the words counted at least `min_count` times, most frequent first (ties keep
-        the order in which the words were first seen); `rules`: see `from_arrays`."""
-        keys = list(counts)
-        values = np.fromiter(counts.values(), dtype=np.int64, count=len(keys))
-        return cls.from_arrays(keys, values, min_count, total_words, total_sentences, **rules)[0]
-
-    @classmethod
     def from_arrays(
         cls,
         keys: list[str],
@@ -138,8 +88,9 @@ class Vocabulary:
         sorted_vocab: bool = True,
         null_word: bool = False,
     ) -> tuple[Vocabulary, np.ndarray]:
-        """`from_counts` for words `keys` (in order of first appearance) with `counts`, also
-        returning the int32 map from a position in `keys` to its vocabulary id (-1: dropped).
+        """Keep the words `keys` (in order of first appearance) counted at least `min_count`
+        times, most frequent first (ties keep the order of first appearance), and return the
+        int32 map from a position in `keys` to its vocabulary id (-1: dropped) too.
 
         gensim's vocabulary rules: `max_final_vocab` raises the threshold to the count that
         keeps at most that many words (`effective_min_count`); `trim_rule(word, count,

@@ -151,6 +151,31 @@ def test_one_byte_blocks_match_line_sentence(tmp_path, seed):
     assert tokenize(fixed_blocks(data, 1), 3) == line_sentence(tmp_path, data, 3)
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_with_line_ends_as_whitespace_the_tokens_are_str_split_of_the_whole_text(seed):
+    # text8's reading (Text8Corpus): str.split() itself is the oracle, every Python
+    # whitespace character a separator, line ends included, sentences cut only by length.
+    rng = random.Random(seed)
+    data = random_text(rng) + "".join(rng.choices(WHITESPACE, k=5)).encode("utf-8")
+    max_len = rng.choice([1, 3, 10000])
+    tok = Tokenizer(max_sentence_length=max_len, lines_are_sentences=False)
+    for block in random_blocks(data, rng, rng.choice([1, 3, 64, len(data)])):
+        tok.feed(block)
+    tok.finish()
+    words = data.decode("utf-8").split()
+    expected = [words[start : start + max_len] for start in range(0, len(words), max_len)]
+    assert sentences(tok, *tok.take()) == expected
+
+
+def test_every_python_whitespace_character_is_a_separator_to_str_split_and_to_the_lexer():
+    text = "".join(f"x{space}y" for space in WHITESPACE)
+    tok = Tokenizer(lines_are_sentences=False)
+    tok.feed(text.encode("utf-8"))
+    tok.finish()
+    assert sentences(tok, *tok.take()) == [text.split()]
+    assert len(text.split()) == len(WHITESPACE) + 1
+
+
 def test_every_python_whitespace_character_separates_tokens(tmp_path):
     data = "".join(f"x{space}y\n" for space in WHITESPACE).encode("utf-8")
     expected = line_sentence(tmp_path, data)
