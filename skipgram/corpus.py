@@ -1,7 +1,10 @@
 """Streaming corpus readers and corpus validation.
 
 Readers are restartable iterables of ``list[str]``: every ``iter()`` starts over, because
-training makes one pass for the vocabulary and then one per epoch.
+training makes one pass for the vocabulary and then one per epoch. A reader may also speak the
+small protocol that lets skipgram check and speed up its passes (docs/guide/corpora.md, "Your
+own reader"): ``identity()``, a key that changes with the data, and ``utf8_files()``, the UTF-8
+files that the compiled tokenizer can read instead of iterating the reader.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import codecs
 import errno
 import os
 from collections.abc import Hashable, Iterable, Iterator
+from dataclasses import dataclass
 from numbers import Integral
 from typing import IO, Any
 
@@ -20,6 +24,43 @@ TEXT8_BLOCK_SIZE = 1 << 20
 #: Decoding error policies that the compiled reader implements; any other handler is read in
 #: Python (same sentences, slower).
 COMPILED_ERRORS = ("strict", "replace")
+
+
+@dataclass(frozen=True)
+class Utf8Files:
+    """How the compiled tokenizer reads a corpus: what a reader's ``utf8_files()`` returns when
+    its sentences are exactly these files' tokens (split as `str.split()` splits), so that
+    skipgram may tokenise the bytes in C instead of iterating the reader.
+
+    Args:
+        paths: the files in order, as paths or URLs `smart_open.open` opens (``.gz`` and
+            ``.bz2`` are decompressed), read as UTF-8 bytes.
+        max_sentence_length: tokens per sentence; longer ones are cut into consecutive
+            sentences of that many tokens, the last one shorter.
+        errors: ``"strict"`` (invalid UTF-8 is an error) or ``"replace"`` (each maximal
+            invalid sequence becomes U+FFFD, as `bytes.decode` does).
+        lines_are_sentences: True: every line is a sentence (`LineSentence`; blank lines
+            yield none); False: line ends are whitespace like any other, and sentences are
+            only cut at ``max_sentence_length`` tokens and at the end of each file (text8).
+    """
+
+    paths: tuple[str, ...]
+    max_sentence_length: int = 10000
+    errors: str = "strict"
+    lines_are_sentences: bool = True
+
+    def __post_init__(self) -> None:
+        if isinstance(self.paths, (str, bytes)) or not all(
+            isinstance(path, str) for path in self.paths
+        ):
+            raise TypeError(f"paths must be a tuple of str paths, got {self.paths!r:.80}")
+        object.__setattr__(self, "paths", tuple(self.paths))
+        _positive_int("max_sentence_length", self.max_sentence_length)
+        if self.errors not in COMPILED_ERRORS:
+            raise ValueError(
+                f"errors must be one of {COMPILED_ERRORS} for the compiled tokenizer, got "
+                f"{self.errors!r}; return None from utf8_files() to be read in Python instead"
+            )
 
 
 def _positive_int(name: str, value: Any) -> int:
@@ -163,6 +204,20 @@ class LineSentence:
             return None
         return ("LineSentence", self.max_sentence_length, self.encoding, self.errors, state)
 
+    def utf8_files(self) -> Utf8Files | None:
+        """The file, for the compiled tokenizer, when it is a path read as UTF-8 with errors
+        "strict" or "replace"; None otherwise (a file object, another encoding or handler, or a
+        subclass that reads differently: one that overrides ``__iter__`` must override this
+        too)."""
+        if (
+            self._fileobj is not None
+            or type(self).__iter__ is not LineSentence.__iter__
+            or codecs.lookup(self.encoding).name != "utf-8"
+            or self.errors not in COMPILED_ERRORS
+        ):
+            return None
+        return Utf8Files((self.source,), self.max_sentence_length, self.errors)
+
     def __iter__(self) -> Iterator[list[str]]:
         fileobj = self._fileobj
         if fileobj is None:
@@ -216,7 +271,9 @@ class Text8Corpus:
     tokens equal ``open(path).read().split()``, with those straddling a block boundary
     reassembled, so every token is trained (a context window does not cross from one sentence
     into the next). Under ``errors="strict"`` undecodable bytes raise ValueError naming the file
-    and the byte range of the block holding them; ``"replace"`` decodes them as U+FFFD.
+    and the byte range of the block holding them; ``"replace"`` decodes them as U+FFFD. With
+    either, training reads the file with the compiled tokenizer (`utf8_files`), which gives the
+    same sentences.
 
     Args:
         source: a path or URL, opened with `smart_open.open`.
@@ -247,6 +304,15 @@ class Text8Corpus:
         if state is None:
             return None
         return ("Text8Corpus", self.max_sentence_length, self.block_size, self.errors, state)
+
+    def utf8_files(self) -> Utf8Files | None:
+        """The file, for the compiled tokenizer (line ends as whitespace), with errors
+        "strict" or "replace"; None otherwise, as for `LineSentence.utf8_files`."""
+        if type(self).__iter__ is not Text8Corpus.__iter__ or self.errors not in COMPILED_ERRORS:
+            return None
+        return Utf8Files(
+            (self.source,), self.max_sentence_length, self.errors, lines_are_sentences=False
+        )
 
     def __iter__(self) -> Iterator[list[str]]:
         max_len = self.max_sentence_length
@@ -331,29 +397,32 @@ class PathLineSentences:
             return None
         return ("PathLineSentences", keys)
 
+    def utf8_files(self) -> Utf8Files | None:
+        """Every file, for the compiled tokenizer, under the conditions of
+        `LineSentence.utf8_files`; None otherwise."""
+        files = [reader.utf8_files() for reader in self._readers]
+        if type(self).__iter__ is not PathLineSentences.__iter__ or any(f is None for f in files):
+            return None
+        return Utf8Files(tuple(self.paths), self.max_sentence_length, self.errors)
+
     def __iter__(self) -> Iterator[list[str]]:
         for reader in self._readers:
             yield from reader
 
 
-def utf8_files(corpus: object) -> tuple[list[str], str] | None:
-    """The files `corpus` reads and its decoding error policy, when it is a LineSentence or
-    PathLineSentences over paths decoded as UTF-8 with one of COMPILED_ERRORS: those can be
-    tokenised by the compiled reader, which gives the same sentences. None for anything else
-    (file objects, other encodings or handlers, other iterables)."""
-    readers = corpus._readers if isinstance(corpus, PathLineSentences) else [corpus]
-    paths = []
-    for reader in readers:
-        if not (
-            type(reader) is LineSentence
-            and isinstance(reader.source, str)
-            and codecs.lookup(reader.encoding).name == "utf-8"
-            and reader.errors in COMPILED_ERRORS
-            and reader.errors == readers[0].errors
-        ):
-            return None
-        paths.append(reader.source)
-    return paths, readers[0].errors
+def compiled_reading(corpus: object) -> Utf8Files | None:
+    """What the compiled tokenizer should read for `corpus`: its ``utf8_files()`` when it has
+    that method and returns files, None to read it in Python (any other iterable)."""
+    method = getattr(corpus, "utf8_files", None)
+    if not callable(method):
+        return None
+    files = method()
+    if files is not None and not isinstance(files, Utf8Files):
+        raise TypeError(
+            f"{type(corpus).__name__}.utf8_files() must return a skipgram.corpus.Utf8Files or "
+            f"None, got {type(files).__name__}"
+        )
+    return files
 
 
 def is_one_shot(corpus: object) -> bool:

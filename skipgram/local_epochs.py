@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from skipgram._inner import KernelWorker
-from skipgram.batching import CorpusIds
+from skipgram.corpus_ids import CorpusIds
 from skipgram.corpus import check_sentences, corpus_identity, is_one_shot, same_corpus
 from skipgram.kernel_setup import worker_seed
 from skipgram.loop import Report, TrainEpoch, TrainingCall

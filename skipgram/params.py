@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from skipgram.batching import DEFAULT_BATCH_WORDS
+from skipgram.corpus_ids import DEFAULT_BATCH_WORDS
 from skipgram.objectives import DEFAULT_OBJECTIVE, HIERARCHICAL_SOFTMAX, OBJECTIVES, objective_of
 
 # Starting learning rate of each objective (skipgram/objectives.py says why).

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from skipgram._inner import KernelModel, KernelWorker, train_batch
-from skipgram.batching import Batch
 from skipgram.blas_threads import one_blas_thread
+from skipgram.corpus_ids import Batch
 from skipgram.params import check_int, check_schedule
 
 logger = logging.getLogger(__name__)

@@ -18,8 +18,8 @@ import pytest
 from skipgram._tokenize import Tokenizer
 
 from skipgram import SkipGram
-from skipgram.batching import CorpusIds
 from skipgram.corpus import LineSentence
+from skipgram.corpus_ids import CorpusIds
 from skipgram.vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, kept_words
 
 

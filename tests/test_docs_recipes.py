@@ -37,3 +37,29 @@ def test_the_pca_recipe_plots_the_chosen_words(tmp_path):
         r"the two axes keep \d+% of the variance of these 8 vectors\n", result.stdout
     )
     assert (tmp_path / "words.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_own_reader_recipe_trains_through_the_compiled_path(tmp_path, monkeypatch):
+    from skipgram.corpus_ids import CorpusIds
+
+    code = python_block_after(DOCS / "guide" / "corpora.md", "### Your own reader")
+    (tmp_path / "part1.txt").write_text("the king rules\nthe queen rules\n" * 20)
+    (tmp_path / "part2.txt").write_text("a king and a queen\n" * 20)
+    monkeypatch.chdir(tmp_path)
+    recipe: dict = {}
+    exec(code, recipe)
+    assert set(recipe["model"].wv.index_to_key) == {"the", "king", "rules", "queen", "a", "and"}
+
+    class Counted(recipe["Shards"]):
+        passes = 0
+
+        def __iter__(self):
+            Counted.passes += 1
+            return super().__iter__()
+
+    reader = Counted("part1.txt", "part2.txt")
+    compiled = CorpusIds.scan(reader)
+    assert Counted.passes == 0  # the files were read by the compiled tokenizer
+    python = CorpusIds.scan(list(reader))
+    assert compiled.keys == python.keys and np.array_equal(compiled.ids, python.ids)
+    assert reader.identity() == Counted("part1.txt", "part2.txt").identity()

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from skipgram import LineSentence, SkipGram
-from skipgram.batching import (
+from skipgram.corpus_ids import (
     MAX_AUTOMATIC_MEMORY_LIMIT,
     CorpusIds,
     automatic_memory_limit,
@@ -85,8 +85,8 @@ def test_the_limit_is_saved_with_the_model(tmp_path):
 @pytest.mark.parametrize("reader", ["compiled", "python"])
 def test_spilled_ids_train_bit_for_bit_like_ids_in_memory(tmp_path, monkeypatch, shuffle, reader):
     # Small windows and a small page budget, so that the corpus crosses many of each.
-    monkeypatch.setattr("skipgram.batching._WINDOW_SENTENCES", 37)
-    monkeypatch.setattr("skipgram.batching._RESIDENT_BYTES", 4096)
+    monkeypatch.setattr("skipgram.corpus_ids._WINDOW_SENTENCES", 37)
+    monkeypatch.setattr("skipgram.corpus_ids._RESIDENT_BYTES", 4096)
     sentences = numbered_corpus(1500)
     corpus = LineSentence(write_corpus(tmp_path / "c.txt", sentences))
     if reader == "python":
@@ -119,7 +119,7 @@ def test_the_stream_spills_once_it_passes_the_limit(tmp_path):
 
 @pytest.mark.parametrize("window", [1, 2, 7, 1 << 16])
 def test_windowed_batches_equal_the_greedy_cut_of_the_whole_order(monkeypatch, window):
-    monkeypatch.setattr("skipgram.batching._WINDOW_SENTENCES", window)
+    monkeypatch.setattr("skipgram.corpus_ids._WINDOW_SENTENCES", window)
     sentences = numbered_corpus(400, seed=2)
     sentences[5:9] = [[], ["w1"] * 120, [], []]  # empty ones, and one longer than a batch
     ids = CorpusIds.scan(sentences)
@@ -144,7 +144,7 @@ def test_sentence_ends_are_int32_below_2_to_the_31_tokens(tmp_path):
 
 
 def test_shuffled_batches_hold_no_whole_corpus_temporaries(monkeypatch, tmp_path):
-    monkeypatch.setattr("skipgram.batching._WINDOW_SENTENCES", 256)
+    monkeypatch.setattr("skipgram.corpus_ids._WINDOW_SENTENCES", 256)
     path = tmp_path / "c.txt"
     path.write_text("a b c\nd e\n" * 50_000)
     ids = CorpusIds.scan(LineSentence(path))
@@ -177,12 +177,12 @@ def test_a_scan_peaks_at_the_stream_and_not_twice_it(tmp_path, python_child):
     child = python_child(
         f"""
         import json, sys
-        import skipgram.batching as batching
+        import skipgram.corpus_ids as corpus_ids
         from skipgram import LineSentence
-        batching._CHUNK_BYTES = 1 << 16  # the join's one extra chunk, small next to 20 MB
-        batching.CorpusIds.scan([["warm", "up"]])
+        corpus_ids._CHUNK_BYTES = 1 << 16  # the join's one extra chunk, small next to 20 MB
+        corpus_ids.CorpusIds.scan([["warm", "up"]])
         before = {status("VmRSS")}
-        ids = batching.CorpusIds.scan(LineSentence(sys.argv[1]))
+        ids = corpus_ids.CorpusIds.scan(LineSentence(sys.argv[1]))
         peak = {status("VmHWM")}  # not ru_maxrss, which includes the parent's size
         print(json.dumps({{"grown": peak - before, "ids": ids.ids.nbytes}}))
         """,
@@ -202,10 +202,10 @@ def test_a_replay_of_spilled_ids_gives_their_pages_back(tmp_path, python_child):
     child = python_child(
         f"""
         import json, sys
-        import skipgram.batching as batching
+        import skipgram.corpus_ids as corpus_ids
         from skipgram import LineSentence
-        batching._RESIDENT_BYTES = 1 << 20
-        ids = batching.CorpusIds.scan(LineSentence(sys.argv[1]), memory_limit=0)
+        corpus_ids._RESIDENT_BYTES = 1 << 20
+        ids = corpus_ids.CorpusIds.scan(LineSentence(sys.argv[1]), memory_limit=0)
         assert ids.spilled
         before = {status("RssFile")}  # the map's pages are file pages
         counts = ids.counts()

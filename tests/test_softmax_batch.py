@@ -14,8 +14,8 @@ from skipgram._inner import (
 )
 from threadpoolctl import ThreadpoolController
 
-from skipgram.batching import Batch
 from skipgram.blas_threads import one_blas_thread
+from skipgram.corpus_ids import Batch
 from skipgram.training import LearningRate, run_epoch
 
 # ---- the reference, in float64 -----------------------------------------------------------

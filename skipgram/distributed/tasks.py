@@ -18,8 +18,8 @@ import numpy as np
 from distributed import get_worker
 
 from skipgram._inner import KernelModel, KernelWorker
-from skipgram.batching import CorpusIds
 from skipgram.corpus import LineSentence
+from skipgram.corpus_ids import CorpusIds
 from skipgram.distributed.merge import changed_rows, pruned
 from skipgram.distributed.messages import (
     RowValues,

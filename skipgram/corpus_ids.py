@@ -29,13 +29,13 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import smart_open
 
 from skipgram._tokenize import Tokenizer
-from skipgram.corpus import iter_checked, utf8_files
+from skipgram.corpus import Utf8Files, compiled_reading, iter_checked
 from skipgram.vocab import TrimRule, kept_words
 
 DEFAULT_BATCH_WORDS = 10_000
@@ -173,19 +173,17 @@ class CorpusIds:
         bytes of ids (None: `automatic_memory_limit()`; 0: always) they are kept in a
         memory-mapped temporary file.
 
-        Text files read as UTF-8 with errors "strict" or "replace" (LineSentence,
-        PathLineSentences) are tokenised by compiled code with no Python object per token; any
+        A reader whose ``utf8_files()`` gives files (LineSentence, PathLineSentences and
+        Text8Corpus over UTF-8 with errors "strict" or "replace", or a reader of your own) is
+        tokenised by compiled code with no Python object per token, without iterating it; any
         other iterable goes through Python, one dictionary lookup per token. Both give the same
         ids."""
         if memory_limit is None:
             memory_limit = automatic_memory_limit()
-        files = utf8_files(sentences)
+        files = compiled_reading(sentences)
         if files is not None:
-            paths, errors = files
             try:
-                return cls._scan_files(
-                    paths, sentences.max_sentence_length, vocabulary, memory_limit, errors
-                )
+                return cls._scan_files(files, vocabulary, memory_limit)
             except ValueError:
                 pass  # invalid UTF-8: the Python reader below raises it with the line number
         if vocabulary is None:
@@ -213,18 +211,13 @@ class CorpusIds:
 
     @classmethod
     def _scan_files(
-        cls,
-        paths: list[str],
-        max_sentence_length: int,
-        vocabulary: Mapping[str, int] | None,
-        memory_limit: int,
-        errors: str = "strict",
+        cls, files: Utf8Files, vocabulary: Mapping[str, int] | None, memory_limit: int
     ) -> CorpusIds:
         words = None if vocabulary is None else list(vocabulary)
-        tokenizer = Tokenizer(words, max_sentence_length, errors)
+        tokenizer = _tokenizer_for(files, words)
         store = _IdStore(memory_limit)
-        lengths = _Chunks(_file_length_dtype(max_sentence_length))
-        for _ in _feed_files(tokenizer, paths):
+        lengths = _Chunks(_file_length_dtype(files.max_sentence_length))
+        for _ in _feed_files(tokenizer, files.paths):
             ids, sentence_lengths = tokenizer.take()
             store.append(ids)
             lengths.append(sentence_lengths)
@@ -264,14 +257,14 @@ class CorpusIds:
                 return kept_words(keys, counts, threshold, trim_rule)
 
         settings = {"max_vocab_size": max_vocab_size, "keep_words": keep_words}
-        files = utf8_files(sentences)
+        files = compiled_reading(sentences)
         if files is not None:
-            paths, errors = files
-            length = sentences.max_sentence_length
             try:
-                tokenizer = Tokenizer(None, length, errors, **settings)
-                feeding = _feed_files(tokenizer, paths)
-                return cls._count_pruned(tokenizer, feeding, memory_limit, length)
+                tokenizer = _tokenizer_for(files, None, **settings)
+                feeding = _feed_files(tokenizer, files.paths)
+                return cls._count_pruned(
+                    tokenizer, feeding, memory_limit, files.max_sentence_length
+                )
             except ValueError:
                 pass  # invalid UTF-8: the Python reader below raises it with the line number
         tokenizer = Tokenizer(**settings)
@@ -417,7 +410,17 @@ def _file_length_dtype(max_sentence_length: int) -> type[np.integer]:
     return np.int32 if max_sentence_length <= _INT32_MAX else np.int64
 
 
-def _feed_files(tokenizer: Tokenizer, paths: list[str]) -> Iterator[None]:
+def _tokenizer_for(files: Utf8Files, vocabulary: list[str] | None, **settings: Any) -> Tokenizer:
+    return Tokenizer(
+        vocabulary,
+        files.max_sentence_length,
+        files.errors,
+        lines_are_sentences=files.lines_are_sentences,
+        **settings,
+    )
+
+
+def _feed_files(tokenizer: Tokenizer, paths: Sequence[str]) -> Iterator[None]:
     """Feed the files' bytes to `tokenizer` block by block, yielding after each block and
     after each file's end, when its output is ready to take."""
     for path in paths:

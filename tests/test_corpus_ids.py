@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from skipgram import LineSentence, PathLineSentences, SkipGram
-from skipgram.batching import CorpusIds
+from skipgram import LineSentence, PathLineSentences, SkipGram, Text8Corpus
+from skipgram.corpus import Utf8Files
+from skipgram.corpus_ids import CorpusIds
 
 SENTENCES = [["a", "b", "c"], ["b", "zz", "a", "a"], [], ["c"], ["zz", "zz"], ["a", "b"]]
 
@@ -54,8 +55,7 @@ def test_a_sentence_longer_than_a_batch_is_a_batch_of_its_own_and_whole():
     assert [b.raw_words for b in batches] == [5, 100_000, 5]
 
 
-def test_spilling_to_a_temporary_file_replays_the_same_ids(monkeypatch):
-    monkeypatch.setattr("skipgram.batching._PYTHON_CHUNK_TOKENS", 16)
+def test_spilling_to_a_temporary_file_replays_the_same_ids(tmp_path):
     rng = np.random.default_rng(0)
     sentences = [[f"w{j}" for j in rng.integers(0, 30, 9)] for _ in range(200)]
     in_memory = CorpusIds.scan(sentences)
@@ -63,6 +63,17 @@ def test_spilling_to_a_temporary_file_replays_the_same_ids(monkeypatch):
     assert spilled.spilled and not in_memory.spilled
     assert replay(spilled) == replay(in_memory)
     assert spilled.counts().tolist() == in_memory.counts().tolist()
+
+
+def test_a_stream_spilled_part_way_through_replays_the_same_ids():
+    # Counting hands its ids over every 4096 sentences (48 KiB of ids here), so the store
+    # spills at the second hand-over, after holding the first in memory.
+    rng = np.random.default_rng(1)
+    sentences = [[f"w{j}" for j in rng.integers(0, 30, 3)] for _ in range(20_000)]
+    in_memory = CorpusIds.scan(sentences)
+    _, spilled = CorpusIds.count(sentences, max_vocab_size=100, memory_limit=60_000)
+    assert spilled.spilled
+    assert replay(spilled) == replay(in_memory)
 
 
 def test_training_on_an_equal_reader_reuses_the_vocabulary_pass(tmp_path, monkeypatch):
@@ -137,27 +148,29 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _compiled_scans(monkeypatch) -> list:
-    """Record every scan that goes through the compiled reader."""
-    calls = []
-    compiled = CorpusIds._scan_files.__func__
+class Observed:
+    """A reader passed on through the public protocol, counting what a scan asks of it: how
+    often it is iterated (the Python path) and how often its files are asked for."""
 
-    def spy(cls, *args, **kwargs):
-        calls.append(args)
-        return compiled(cls, *args, **kwargs)
+    def __init__(self, reader):
+        self.reader = reader
+        self.passes = self.asked = 0
 
-    monkeypatch.setattr(CorpusIds, "_scan_files", classmethod(spy))
-    return calls
+    def __iter__(self):
+        self.passes += 1
+        return iter(self.reader)
+
+    def utf8_files(self):
+        self.asked += 1
+        return self.reader.utf8_files()
 
 
 @pytest.mark.parametrize("vocabulary", [None, {"\ufffd": 0, "a": 1, "x\ufffd": 2}])
-def test_errors_replace_is_read_by_the_compiled_reader_with_the_same_ids(
-    tmp_path, monkeypatch, vocabulary
-):
+def test_errors_replace_is_read_by_the_compiled_reader_with_the_same_ids(tmp_path, vocabulary):
     path = _broken_corpus(tmp_path)
-    calls = _compiled_scans(monkeypatch)
-    compiled = CorpusIds.scan(LineSentence(path, 5, errors="replace"), vocabulary)
-    assert len(calls) == 1  # no fallback to Python
+    reader = Observed(LineSentence(path, 5, errors="replace"))
+    compiled = CorpusIds.scan(reader, vocabulary)
+    assert (reader.asked, reader.passes) == (1, 0)  # read in C, never iterated
     python = CorpusIds.scan(list(LineSentence(path, 5, errors="replace")), vocabulary)
     assert "x\ufffd" in python.keys
     assert compiled.keys == python.keys
@@ -165,33 +178,34 @@ def test_errors_replace_is_read_by_the_compiled_reader_with_the_same_ids(
     np.testing.assert_array_equal(compiled.sentence_lengths, python.sentence_lengths)
 
 
-def test_errors_replace_over_a_directory_uses_the_compiled_reader(tmp_path, monkeypatch):
+def test_errors_replace_over_a_directory_uses_the_compiled_reader(tmp_path):
     _broken_corpus(tmp_path, "a.txt")
     _text_corpus(tmp_path, "b.txt.gz")
-    calls = _compiled_scans(monkeypatch)
-    compiled = CorpusIds.scan(PathLineSentences(tmp_path, errors="replace"))
-    assert len(calls) == 1
+    reader = Observed(PathLineSentences(tmp_path, errors="replace"))
+    compiled = CorpusIds.scan(reader)
+    assert reader.passes == 0
     python = CorpusIds.scan(list(PathLineSentences(tmp_path, errors="replace")))
     assert compiled.keys == python.keys
     np.testing.assert_array_equal(compiled.ids, python.ids)
 
 
-def test_other_error_handlers_are_read_in_python(tmp_path, monkeypatch):
+def test_other_error_handlers_are_read_in_python(tmp_path):
     path = _broken_corpus(tmp_path)
-    calls = _compiled_scans(monkeypatch)
-    ids = CorpusIds.scan(LineSentence(path, errors="ignore"))
-    assert calls == []
+    reader = Observed(LineSentence(path, errors="ignore"))
+    ids = CorpusIds.scan(reader)
+    assert reader.utf8_files() is None and reader.passes == 1
     assert "x" in ids.keys and "\ufffd" not in ids.keys
 
 
-def test_strict_decoding_errors_from_the_compiled_reader_name_the_line(tmp_path, monkeypatch):
+def test_strict_decoding_errors_from_the_compiled_reader_name_the_line(tmp_path):
     path = _broken_corpus(tmp_path)
-    calls = _compiled_scans(monkeypatch)
+    reader = Observed(LineSentence(path))
     lines = path.read_bytes().split(b"\n")
     first_bad_line = next(i for i, line in enumerate(lines, 1) if not _is_utf8(line))
     with pytest.raises(ValueError, match=f"line {first_bad_line}:"):
-        CorpusIds.scan(LineSentence(path))
-    assert len(calls) == 1  # the compiled reader found it, Python named the line
+        CorpusIds.scan(reader)
+    # The compiled reader found it, then the Python reader named the line.
+    assert (reader.asked, reader.passes) == (1, 1)
 
 
 def test_a_shuffled_pass_holds_every_sentence_once_in_a_seeded_order():
@@ -222,3 +236,113 @@ def test_chosen_sentences_are_replayed_in_the_given_order():
     assert list(ids.batches(None, 5, sentences=np.array([], dtype=np.int64))) == []
     with pytest.raises(ValueError, match="not both"):
         next(ids.batches(None, 5, shuffle_seed=1, sentences=chosen))
+
+
+# --- readers own their fast path: the utf8_files() protocol -------------------------------
+
+
+def _text8_like(tmp_path, broken=False):
+    """One long line (and a few line ends, which text8 reading takes as spaces) of words
+    separated by every kind of Python whitespace, some words invalid UTF-8 if `broken`."""
+    rng = np.random.default_rng(5)
+    spaces = [" ", "  ", "\t", "\n", "\r\n", "\x1c", "\u00a0", "\u2028", "\u3000"]
+    words = [b"a", b"bb", "d\u00e9j\u00e0".encode(), "\u65e5\u672c".encode()]
+    words += [b"x\xff", b"\xe2\x80", b"\xc0\x80z"] if broken else []
+    parts = []
+    for _ in range(20_000):
+        parts += [rng.choice(words), rng.choice(spaces).encode("utf-8")]
+    path = tmp_path / "text8"
+    path.write_bytes(b"".join(parts))
+    return path
+
+
+@pytest.mark.parametrize("errors", ["strict", "replace"])
+def test_text8_corpus_is_read_by_the_compiled_reader_with_the_same_ids(tmp_path, errors):
+    path = _text8_like(tmp_path, broken=errors == "replace")
+    reader = Observed(Text8Corpus(path, max_sentence_length=1000, block_size=4096, errors=errors))
+    compiled = CorpusIds.scan(reader)
+    assert reader.passes == 0
+    python = CorpusIds.scan(list(Text8Corpus(path, 1000, block_size=4096, errors=errors)))
+    assert compiled.keys == python.keys
+    np.testing.assert_array_equal(compiled.ids, python.ids)
+    np.testing.assert_array_equal(compiled.sentence_lengths, python.sentence_lengths)
+
+
+def test_text8_corpus_tokens_are_str_split_of_the_whole_file(tmp_path):
+    path = _text8_like(tmp_path)
+    ids = CorpusIds.scan(Text8Corpus(path, max_sentence_length=777))
+    words = path.read_bytes().decode("utf-8").split()
+    assert [ids.keys[i] for i in ids.ids] == words
+    assert set(ids.sentence_lengths[:-1].tolist()) == {777}
+
+
+def test_a_reader_of_its_own_takes_the_compiled_path(tmp_path):
+    path = _text_corpus(tmp_path, "own.txt.gz")
+
+    class Own:
+        passes = 0
+
+        def __iter__(self):
+            Own.passes += 1
+            return iter(LineSentence(path, 9))
+
+        def utf8_files(self):
+            return Utf8Files((str(path),), max_sentence_length=9)
+
+    compiled = CorpusIds.scan(Own())
+    assert Own.passes == 0
+    python = CorpusIds.scan(list(LineSentence(path, 9)))
+    assert compiled.keys == python.keys
+    np.testing.assert_array_equal(compiled.ids, python.ids)
+
+
+def test_a_subclass_that_reads_differently_is_iterated(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("The King\nthe QUEEN\n")
+
+    class Lowercased(LineSentence):
+        def __iter__(self):
+            return ([word.lower() for word in sentence] for sentence in super().__iter__())
+
+    assert Lowercased(path).utf8_files() is None
+    assert CorpusIds.scan(Lowercased(path)).keys == ["the", "king", "queen"]
+
+
+def test_the_readers_describe_their_files(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("a b\n")
+    assert LineSentence(path, 7, errors="replace").utf8_files() == Utf8Files(
+        (str(path),), 7, "replace"
+    )
+    assert Text8Corpus(path, 5).utf8_files() == Utf8Files(
+        (str(path),), 5, lines_are_sentences=False
+    )
+    assert PathLineSentences(tmp_path).utf8_files() == Utf8Files((str(path),))
+    assert LineSentence(path, encoding="latin-1").utf8_files() is None
+    with open(path, "rb") as f:
+        assert LineSentence(f).utf8_files() is None
+
+
+def test_a_wrong_answer_from_utf8_files_is_a_type_error(tmp_path):
+    class Confused:
+        def __iter__(self):
+            return iter([["a"]])
+
+        def utf8_files(self):
+            return [str(tmp_path / "c.txt")]
+
+    with pytest.raises(TypeError, match=r"utf8_files\(\) must return a skipgram.corpus.Utf8Files"):
+        CorpusIds.scan(Confused())
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"paths": "c.txt"}, "tuple of str paths"),
+        ({"paths": ("c.txt",), "errors": "ignore"}, "return None from utf8_files"),
+        ({"paths": ("c.txt",), "max_sentence_length": 0}, "positive int"),
+    ],
+)
+def test_utf8_files_checks_its_settings(arguments, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        Utf8Files(**arguments)
