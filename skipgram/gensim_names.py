@@ -18,8 +18,8 @@ import numpy as np
 
 from skipgram._warnings import warn_at_caller
 from skipgram.corpus import check_sentences
-from skipgram.objectives import objective_of
 from skipgram.corpus_ids import automatic_memory_limit
+from skipgram.objectives import objective_of
 from skipgram.params import Parameters, check_float, check_int
 from skipgram.prediction import predict_output_word, score_sentences
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from skipgram._inner import KernelWorker
-from skipgram.corpus_ids import CorpusIds
 from skipgram.corpus import check_sentences, corpus_identity, is_one_shot, same_corpus
+from skipgram.corpus_ids import CorpusIds
 from skipgram.kernel_setup import worker_seed
 from skipgram.loop import Report, TrainEpoch, TrainingCall
 from skipgram.model_arguments import Corpus

@@ -15,8 +15,8 @@ import numpy as np
 from skipgram import callbacks as hooks
 from skipgram._inner import KernelModel
 from skipgram._warnings import UNTRAINED_MODEL
-from skipgram.corpus_ids import DEFAULT_BATCH_WORDS, CorpusIds
 from skipgram.corpus import check_sentences, corpus_identity
+from skipgram.corpus_ids import DEFAULT_BATCH_WORDS, CorpusIds
 from skipgram.gensim_names import Word2VecNames
 from skipgram.kernel_setup import initial_vectors, kernel_tables, make_kernel, sentence_order_seed
 from skipgram.keyedvectors import KeyedVectors
