@@ -94,7 +94,8 @@ OUT_OF_SCOPE: dict[str, str] = {
         )
     },
     _KV + "Gensim320Test::test": "pickle (a model file an older gensim pickled)",
-    "test_word2vec.py::TestWord2VecSentenceIterators::test_cython_line_sentence_works_with_filename": (
+    "test_word2vec.py::TestWord2VecSentenceIterators::"
+    "test_cython_line_sentence_works_with_filename": (
         "gensim internals (gensim.models.word2vec_corpusfile.CythonLineSentence)"
     ),
     "test_word2vec.py::TestWord2VecScripts::test_word2vec_stand_alone_script": (
@@ -122,7 +123,10 @@ IMPORTS: dict[str, list[tuple[str, str]]] = {
 }
 # Attribute paths to gensim's KeyedVectors and its loader, used inside test bodies.
 PATHS = [
-    (re.compile(r"\bgensim\.models\.keyedvectors\._load_word2vec_format\b"), "_load_word2vec_format"),
+    (
+        re.compile(r"\bgensim\.models\.keyedvectors\._load_word2vec_format\b"),
+        "_load_word2vec_format",
+    ),
     (re.compile(r"\bgensim\.models\.(?:keyedvectors\.)?KeyedVectors\b"), "KeyedVectors"),
 ]
 
@@ -164,14 +168,14 @@ def _load_word2vec_format(cls, fname, fvocab=None, binary=False, encoding="utf8"
 # end of the ported header
 '''
 
-CONFTEST = '''\
+CONFTEST = """\
 # The tests' data is the copy beside this file, not the installed gensim's folder.
 import os
 
 import gensim.test.utils
 
 gensim.test.utils.module_path = os.path.dirname(os.path.abspath(__file__))
-'''
+"""
 
 
 def gensim_test_dir() -> Path:
@@ -262,7 +266,6 @@ def main() -> int:
     args = parser.parse_args()
 
     import gensim
-
     import skipgram
 
     gensim_tests = gensim_test_dir()
@@ -281,10 +284,15 @@ def main() -> int:
     if unknown:
         raise SystemExit(f"out-of-scope tests that gensim no longer has: {sorted(unknown)}")
     in_scope = [test_id for test_id in all_ids if test_id not in OUT_OF_SCOPE]
-    print(f"gensim {gensim.__version__} ({gensim_tests}), skipgram {skipgram.__version__} "
-          f"({Path(skipgram.__file__).parent})")  # fmt: skip
-    print(f"collected {len(all_ids)} tests: {len(in_scope)} in scope, "
-          f"{len(OUT_OF_SCOPE)} out of scope ({dict(Counter(r.split(' (')[0] for r in OUT_OF_SCOPE.values()))})")  # fmt: skip
+    where = Path(skipgram.__file__).parent
+    print(
+        f"gensim {gensim.__version__} ({gensim_tests}), skipgram {skipgram.__version__} ({where})"
+    )
+    kinds = Counter(reason.split(" (")[0] for reason in OUT_OF_SCOPE.values())
+    print(
+        f"collected {len(all_ids)} tests: {len(in_scope)} in scope, "
+        f"{len(OUT_OF_SCOPE)} out of scope ({', '.join(f'{k}: {n}' for k, n in kinds.items())})"
+    )
 
     outcomes = run_tests(folder, in_scope, ["-k", args.k] if args.k else [])
     ran = [test_id for test_id in in_scope if test_id in outcomes]

@@ -78,6 +78,7 @@ class Word2VecNames:
     wv: KeyedVectors
     output_vectors: np.ndarray | None
     running_training_loss: float
+    min_alpha_yet_reached: float
 
     alpha = ParameterView[float]()
     min_alpha = ParameterView[float]()
@@ -175,8 +176,8 @@ class Word2VecNames:
 
     @property
     def syn1(self) -> np.ndarray:
-        """The inner-node vectors of hierarchical softmax ((V - 1) x d): `output_vectors`.
-        gensim's syn1 has V rows, the last one never used."""
+        """The inner-node vectors of hierarchical softmax: `output_vectors`, V x d as gensim's
+        `syn1` (row k belongs to inner node k of the Huffman tree; the last row is unused)."""
         if objective_of(self.params).gensim_output != "syn1" or self.output_vectors is None:
             raise AttributeError(
                 f"syn1 exists for hierarchical softmax only; this model trains "
@@ -195,6 +196,26 @@ class Word2VecNames:
         weights = np.power(self.vocab.counts.astype(np.float64), float(self.params.ns_exponent))
         cumulative = np.cumsum(weights)
         return np.round(cumulative / cumulative[-1] * _NOISE_DOMAIN).astype(np.uint32)
+
+    def _log_rising_alpha(self, start: float, end: float, resume: bool) -> None:
+        """Log gensim's warnings about a learning rate that goes up: above where the previous
+        `train()` call left it (`min_alpha_yet_reached`), or over this call (`end` above
+        `start`). Both train as asked; they are often a forgotten `min_alpha`, or a manual
+        decay loop that went the wrong way."""
+        if not resume and start > self.min_alpha_yet_reached:
+            logger.warning(
+                "Effective 'alpha' higher than previous training cycles: this call starts at "
+                "%g, the previous one ended at %g",
+                start,
+                self.min_alpha_yet_reached,
+            )
+        if end > start:
+            logger.warning(
+                "the learning rate rises during this call, from %g to %g: min_alpha (or "
+                "end_alpha) is above alpha",
+                start,
+                end,
+            )
 
     def get_latest_training_loss(self) -> float:
         """The sum of the losses of every (centre, context) pair trained by the latest `train()`

@@ -234,6 +234,29 @@ def load_arrays(
     return arrays, document["metadata"]
 
 
+def mmap_flag(mmap: bool | str | None) -> bool:
+    """`load(..., mmap=)`: True, or gensim's ``"r"`` (and ``"c"``), maps the file copy-on-write;
+    False or None reads it. Other modes are refused: nothing is ever written through a map."""
+    if mmap not in (None, False, True, "r", "c"):
+        raise ValueError(
+            f"mmap={mmap!r}: pass True (or 'r'); the file is never written through the map"
+        )
+    return bool(mmap)
+
+
+def gensim_save_options(separately: object, sep_limit: object) -> None:
+    """gensim's `save(fname, separately, sep_limit)` stores large arrays in files of their own
+    so that they can be memory-mapped; skipgram's one file already lays every array out
+    aligned for mapping (`load(path, mmap=True)`), so both are accepted and change nothing.
+    Their types are checked like gensim's."""
+    if separately is not None and (
+        isinstance(separately, str) or not all(isinstance(name, str) for name in separately)
+    ):
+        raise TypeError(f"separately must be a list of attribute names, got {separately!r}")
+    if isinstance(sep_limit, bool) or not isinstance(sep_limit, int):
+        raise TypeError(f"sep_limit must be an int (bytes), got {sep_limit!r}")
+
+
 def regular_file_size(path: Path) -> int:
     """The size of `path`, refusing anything but a regular file: opening a FIFO for reading
     blocks until a writer comes (for ever, if none does), and a device or directory is no

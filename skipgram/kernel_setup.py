@@ -34,9 +34,11 @@ def make_kernel(
     compute_loss: bool,
 ) -> KernelModel:
     """The compiled kernel training `vectors` and `output_vectors` in place, with the tables
-    of `kernel_tables`."""
+    of `kernel_tables`. The kernel gets the rows it trains (`Objective.kernel_rows`): for hs,
+    the V - 1 inner nodes of gensim's V-row matrix, as a view trained in place."""
     tables = dict(tables)
     keep = tables.pop("keep")
+    output_vectors = output_vectors[: objective_of(params).kernel_rows(len(vectors))]
     return KernelModel(
         params.objective,
         vectors,

@@ -73,6 +73,17 @@ def training_ids(
     return scan, None
 
 
+def epoch_threads(workers: int, corpus_words: int, batch_words: int) -> int:
+    """Worker threads of an epoch: `workers` for every objective, but no more than the epoch
+    has batches (`batch_words` raw tokens each), since a thread without a batch would idle. A
+    corpus of one batch is thus trained by one thread, with that thread's seed whatever the
+    scheduling: as in gensim, two runs with the same seed give the same vectors. The exact
+    softmax steps a minibatch of centres at a time, so its threads meet on the output matrix
+    once per step rather than once per centre word (docs/benchmarks.md)."""
+    batches = -(-corpus_words // batch_words)
+    return max(1, min(workers, batches))
+
+
 def epoch_trainer(
     model: SkipGram,
     call: TrainingCall,
@@ -84,15 +95,14 @@ def epoch_trainer(
     sharing one kernel over the model's matrices (built here, once per call)."""
     p = model.params
     kernel = model._kernel(call.compute_loss)
+    threads = epoch_threads(p.workers, ids.total_words, p.batch_words)
 
     def train_epoch(epoch: int, report: Report) -> EpochStats:
         # Seeded per epoch from the epochs trained, so that a resumed run draws what the
-        # uninterrupted one would have. `workers` threads for every objective: the exact
-        # softmax steps a minibatch of centres at a time, so its threads meet on the output
-        # matrix once per step rather than once per centre word (docs/benchmarks.md).
+        # uninterrupted one would have.
         workers = [
             KernelWorker(kernel, worker_seed(p.seed, model.epochs_trained, i))
-            for i in range(p.workers)
+            for i in range(threads)
         ]
         return run_epoch(
             kernel,

@@ -115,6 +115,7 @@ class TrainingCall:
         start = model.params.alpha if start_alpha is None else start_alpha
         end = model.params.min_alpha if end_alpha is None else end_alpha
         check_schedule(start, end)
+        model._log_rising_alpha(start, end, resume)
         return cls(
             epochs,
             start,
@@ -192,7 +193,8 @@ def train_epochs(
             progress_log.begin_epoch(epoch)
             model._vectors_trained()
             stats = train_epoch(epoch, report)
-            bar.update(stats, call.alpha_after(epoch, stats))
+            model.min_alpha_yet_reached = call.alpha_after(epoch, stats)  # gensim's name
+            bar.update(stats, model.min_alpha_yet_reached)
             model.wv.invalidate_norms()
             check_supplied_counts(epoch, stats, call.total_examples, call.total_words)
             model.unfinished_run.epochs_done = epoch + 1

@@ -15,9 +15,11 @@ import numpy as np
 from skipgram import callbacks as hooks
 from skipgram._inner import KernelModel
 from skipgram._warnings import UNTRAINED_MODEL
+from skipgram.class_only import class_only
 from skipgram.corpus import check_sentences, corpus_identity
 from skipgram.corpus_ids import DEFAULT_BATCH_WORDS, CorpusIds
 from skipgram.gensim_names import Word2VecNames
+from skipgram.io import gensim_save_options, mmap_flag
 from skipgram.kernel_setup import initial_vectors, kernel_tables, make_kernel, sentence_order_seed
 from skipgram.keyedvectors import KeyedVectors
 from skipgram.local_epochs import epoch_trainer, training_ids
@@ -183,6 +185,8 @@ class SkipGram(Word2VecNames):
         self.running_training_loss = 0.0  # loss sum of the latest train() call
         self.train_count = 0  # completed train() calls (gensim's name)
         self.total_train_time = 0.0  # seconds spent in epochs (gensim's name)
+        # The learning rate the latest epoch ended at (gensim's name; alpha before training).
+        self.min_alpha_yet_reached = float(self.params.alpha)
         # The schedule of a train() call that stopped before its last epoch (interrupted, or
         # saved by a checkpoint), so that train(resume=True) can finish it; None otherwise.
         self.unfinished_run: UnfinishedRun | None = None
@@ -374,7 +378,8 @@ class SkipGram(Word2VecNames):
         return remap
 
     def _output_rows(self) -> int:
-        """Rows of the output matrix: one per word, or one per inner Huffman node for hs."""
+        """Rows of the output matrix: one per word; for hs, one per inner Huffman node plus a
+        last row that stays zero, the shape of gensim's `syn1` (`Objective.output_rows`)."""
         return objective_of(self.params).output_rows(len(self.vocab))
 
     # ---- training --------------------------------------------------------------------------
@@ -531,19 +536,29 @@ class SkipGram(Word2VecNames):
 
     # ---- persistence -----------------------------------------------------------------------
 
-    def save(self, path: str | os.PathLike[str]) -> None:
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        separately: list[str] | None = None,
+        sep_limit: int = 10 * 1024**2,
+    ) -> None:
         """Save parameters, vocabulary with counts, and both weight matrices in one file (no
         pickle; written atomically). The remembered corpus, the callbacks and the trim rule
-        are not saved."""
+        are not saved. `separately` and `sep_limit` are gensim's (store big arrays in files of
+        their own, to map them); they change nothing here, where the one file is laid out for
+        `load(path, mmap=True)` already."""
+        gensim_save_options(separately, sep_limit)
         save_model(self, path)
 
-    @classmethod
-    def load(cls, path: str | os.PathLike[str], mmap: bool = False) -> SkipGram:
+    @class_only
+    def load(cls, path: str | os.PathLike[str], mmap: bool | str | None = False) -> SkipGram:
         """Load a model saved with `save`; it can answer queries and train further (pass the
         corpus to `train`). `mmap=True` maps the matrices copy-on-write instead of reading them:
         the file is never modified. Loading still reads every page once to verify the
-        checksums; after that, memory holds only the pages that queries touch."""
-        return load_model(cls, path, mmap)
+        checksums; after that, memory holds only the pages that queries touch. gensim's
+        ``mmap="r"`` means the same. Called on the class: `model.load(path)` raises
+        `AttributeError`, as in gensim (it would return a new model, not load into `model`)."""
+        return load_model(cls, path, mmap_flag(mmap))
 
     def __repr__(self) -> str:
         vocab = "no vocabulary" if self.vocab is None else f"vocab={len(self.vocab):,}"

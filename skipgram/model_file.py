@@ -14,7 +14,8 @@ import numpy as np
 from skipgram._warnings import UNTRAINED_MODEL
 from skipgram.io import ModelFormatError, decode_words, encode_words, load_arrays, save_arrays
 from skipgram.keyedvectors import KeyedVectors, check_finite
-from skipgram.params import Parameters
+from skipgram.objectives import objective_of
+from skipgram.params import FLOAT_BOUNDS, Parameters, check_float
 from skipgram.training import UnfinishedRun
 from skipgram.vocab import Vocabulary
 
@@ -37,6 +38,7 @@ def save_model(model: SkipGram, path: str | os.PathLike[str]) -> None:
         "loss_history": [_finite_or_none(x) for x in model.loss_history],
         "running_training_loss": _finite_or_none(model.running_training_loss),
         "train_count": model.train_count,
+        "min_alpha_yet_reached": model.min_alpha_yet_reached,
         "unfinished_run": None if model.unfinished_run is None else model.unfinished_run.to_json(),
     }
     arrays = {
@@ -66,7 +68,7 @@ def load_model(cls: type[SkipGram], path: str | os.PathLike[str], mmap: bool = F
             int(metadata["total_sentences"]),
         )
         model.wv = KeyedVectors._from_arrays(arrays, path)
-        model.output_vectors = arrays["output_vectors"]
+        model.output_vectors = _gensim_rows(arrays["output_vectors"], model.params, len(words))
         model.epochs_trained = int(metadata["epochs_trained"])
         if model.epochs_trained == 0:  # saved before any epoch: still the random vectors
             model.wv._query_warning = UNTRAINED_MODEL
@@ -75,6 +77,9 @@ def load_model(cls: type[SkipGram], path: str | os.PathLike[str], mmap: bool = F
         loss = metadata.get("running_training_loss", 0.0)
         model.running_training_loss = math.nan if loss is None else float(loss)
         model.train_count = int(metadata.get("train_count", 0))
+        reached = metadata.get("min_alpha_yet_reached", model.params.alpha)  # absent in 0.1 files
+        check_float("min_alpha_yet_reached", reached, FLOAT_BOUNDS["min_alpha"])
+        model.min_alpha_yet_reached = float(reached)
         unfinished = metadata.get("unfinished_run")  # absent from files of skipgram 0.1
         model.unfinished_run = None if unfinished is None else UnfinishedRun.from_json(unfinished)
         if model.train_count < 0:
@@ -90,7 +95,23 @@ def load_model(cls: type[SkipGram], path: str | os.PathLike[str], mmap: bool = F
     ):
         raise ModelFormatError(f"{path}: matrix shapes or types do not match the parameters")
     check_finite(model.output_vectors, "output_vectors", path)  # wv.vectors: checked above
+    if model.output_vectors[objective_of(model.params).kernel_rows(len(words)) :].any():
+        raise ModelFormatError(
+            f"{path}: the last row of a hierarchical-softmax matrix belongs to no inner node "
+            "and is always zero; this one is not, so the matrix was not trained for hs"
+        )
     return model
+
+
+def _gensim_rows(output: np.ndarray, params: Parameters, words: int) -> np.ndarray:
+    """Files of skipgram 0.1 hold V - 1 hierarchical-softmax rows; the model now keeps gensim's
+    V (the last one zero, unused), so such a matrix gets that row back (in memory)."""
+    objective = objective_of(params)
+    trained, rows = objective.kernel_rows(words), objective.output_rows(words)
+    if trained < rows and output.shape == (trained, params.vector_size):
+        missing = np.zeros((rows - trained, params.vector_size), dtype=output.dtype)
+        return np.concatenate([output, missing])
+    return output
 
 
 def _saved_parameters(saved: Any, path: str | os.PathLike[str]) -> Parameters:

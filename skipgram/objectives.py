@@ -32,7 +32,9 @@ class Objective:
             `negative >= 1`, may share them per window (`shared_negatives`), and is what
             gensim's `negative > 0` (with `syn1neg` and `cum_table`) stands for.
         huffman_outputs: its output rows are the inner nodes of the Huffman tree, one fewer
-            than the words, rather than one per word; gensim's `hs=1` (with `syn1`).
+            than the words, rather than one per word; gensim's `hs=1` (with `syn1`). The
+            matrix still has a row per word, as gensim's `syn1`: the last one belongs to no
+            node and stays zero (`kernel_rows` leaves it out).
         gensim_output: the name of the output matrix in gensim (`estimate_memory`'s key).
         tables: the kernel's sampling tables of this objective, from the vocabulary and the
             parameters (keyword arguments of `KernelModel`).
@@ -47,7 +49,13 @@ class Objective:
     tables: Callable[[Vocabulary, Parameters], dict[str, Any]]
 
     def output_rows(self, words: int) -> int:
-        """Rows of the output matrix for a vocabulary of `words` words."""
+        """Rows of the output matrix for a vocabulary of `words` words: one per word, for
+        every objective (gensim's shapes of `syn1neg` and `syn1`)."""
+        return words
+
+    def kernel_rows(self, words: int) -> int:
+        """The leading rows of the output matrix the kernel trains: all of them, or for the
+        Huffman tree's inner nodes, one fewer than the words (the last row stays zero)."""
         return max(words - 1, 0) if self.huffman_outputs else words
 
     @property

@@ -47,7 +47,7 @@ FLOAT_BOUNDS: dict[str, tuple[float, float]] = {
     "sample": (0.0, 1.0),
     "ns_exponent": (-10.0, 10.0),  # counts ** 10 still fits a float64 for any int64 count
     "alpha": (0.0, _FLOAT32_MAX),  # alpha > 0; None takes DEFAULT_ALPHA of the objective
-    "min_alpha": (0.0, _FLOAT32_MAX),  # and min_alpha <= alpha
+    "min_alpha": (0.0, _FLOAT32_MAX),
 }
 _OPTIONAL = frozenset({"max_vocab_size", "max_final_vocab", "ids_in_memory_limit"})  # or None
 _FLAGS = (
@@ -70,7 +70,7 @@ TRAIN_INT_BOUNDS: dict[str, tuple[int, int]] = {
 }
 TRAIN_FLOAT_BOUNDS: dict[str, tuple[float, float]] = {
     "start_alpha": FLOAT_BOUNDS["alpha"],
-    "end_alpha": FLOAT_BOUNDS["min_alpha"],  # and end_alpha <= start_alpha
+    "end_alpha": FLOAT_BOUNDS["min_alpha"],
     "report_delay": (0.0, 1e9),  # seconds between progress log lines
 }
 
@@ -177,12 +177,11 @@ class Parameters:
             f"shared_negatives applies to objective={_noise_objectives()} only, "
             f"got {self.objective!r}",
         )
+        # min_alpha above alpha is a rising schedule, which gensim trains too (train() logs a
+        # warning); refusing it would break the manual-decay loop of gensim's tutorials,
+        # `model.alpha -= 0.002; model.min_alpha = model.alpha`, at its first assignment.
         for name, bound in FLOAT_BOUNDS.items():
             check_float(name, getattr(self, name), bound)
-        _require(
-            self.min_alpha <= self.alpha,
-            f"min_alpha must be in [0, alpha] = [0, {self.alpha:g}], got {self.min_alpha}",
-        )
 
 
 def check_int(name: str, value: Any, bound: tuple[int, int] | None = None) -> None:
@@ -210,13 +209,10 @@ def check_float(name: str, value: Any, bound: tuple[float, float] | None = None)
 
 def check_schedule(start_alpha: Any, end_alpha: Any) -> None:
     """ValueError unless `train(start_alpha=..., end_alpha=...)` is a valid schedule: the
-    bounds of alpha and min_alpha, and end_alpha <= start_alpha."""
+    bounds of alpha and min_alpha. end_alpha above start_alpha (a rising rate) is allowed,
+    as in gensim."""
     check_float("start_alpha", start_alpha)
     check_float("end_alpha", end_alpha)
-    _require(
-        end_alpha <= start_alpha,
-        f"end_alpha must be in [0, start_alpha] = [0, {start_alpha:g}], got {end_alpha}",
-    )
 
 
 def _is_int(value: Any) -> bool:

@@ -17,7 +17,16 @@ import numpy as np
 import numpy.typing as npt
 
 from skipgram import word2vec_format
-from skipgram.io import ModelFormatError, decode_words, encode_words, load_arrays, save_arrays
+from skipgram.class_only import class_only
+from skipgram.io import (
+    ModelFormatError,
+    decode_words,
+    encode_words,
+    gensim_save_options,
+    load_arrays,
+    mmap_flag,
+    save_arrays,
+)
 
 if TYPE_CHECKING:
     from skipgram.keyedvectors import KeyedVectors
@@ -35,23 +44,29 @@ class VectorFiles:
     counts: np.ndarray | None
     _vectors: np.ndarray
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Save the words, counts and vectors (skipgram format, no pickle, atomic)."""
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        separately: list[str] | None = None,
+        sep_limit: int = 10 * 1024**2,
+    ) -> None:
+        """Save the words, counts and vectors (skipgram format, no pickle, atomic).
+
+        `separately` and `sep_limit` are gensim's (store big arrays in files of their own, to
+        map them); they change nothing here, where the one file is laid out for
+        `load(path, mmap=True)` already."""
+        gensim_save_options(separately, sep_limit)
         arrays = {**encode_words(self.index_to_key), "vectors": self._vectors}
         if self.counts is not None:
             arrays["counts"] = self.counts
         save_arrays(path, KEYED_VECTORS_KIND, arrays, metadata={})
 
-    @classmethod
+    @class_only
     def load(cls, path: str | os.PathLike[str], mmap: bool | str | None = False) -> KeyedVectors:
         """Load vectors saved with `save` (a saved SkipGram model is another kind of file:
         use `SkipGram.load(path).wv`). `mmap=True` (or gensim's ``"r"``) maps the matrix
         copy-on-write instead of reading it: edits stay in memory, the file never changes."""
-        if mmap not in (None, False, True, "r", "c"):
-            raise ValueError(
-                f"mmap={mmap!r}: pass True (or 'r'); the file is never written through the map"
-            )
-        arrays, _ = load_arrays(path, KEYED_VECTORS_KIND, mmap=bool(mmap))
+        arrays, _ = load_arrays(path, KEYED_VECTORS_KIND, mmap=mmap_flag(mmap))
         return cls._from_arrays(arrays, path, word2vec_format.FLOAT_TYPES)
 
     def save_word2vec_format(

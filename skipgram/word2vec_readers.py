@@ -72,7 +72,7 @@ def check_fits(name: str, binary: bool, rows: int, columns: int, available: int)
     # spaces, newline-separated (text).
     smallest = rows * (2 + 4 * columns) if binary else rows * (2 + 2 * columns) - 1
     if rows and smallest > available:
-        raise ModelFormatError(
+        raise TruncatedFileError(
             f"{name}, line 1: the header declares {rows} vectors of {columns} dimensions, which "
             f"need at least {smallest} bytes, but only {available} follow it: the header is "
             "wrong or the file is truncated"
@@ -216,7 +216,7 @@ class TextReader:
                     self.check_end(None, line_number + 1, len(line))
                 break
             if not line:
-                raise ModelFormatError(
+                raise TruncatedFileError(
                     f"{self._where(line_number)}: the file ends after {row} vectors, but its "
                     f"header declares {declared}: it is truncated or the header is wrong"
                 )
@@ -327,7 +327,7 @@ class BinaryReader:
             where = self._where()
             word = self._read_word(row, declared)
             if not self._fill(vector_bytes):
-                raise ModelFormatError(
+                raise TruncatedFileError(
                     f"{self._where()}: the file ends inside vector #{row + 1} (word "
                     f"{word[:60]!r}): it is truncated or the header is wrong"
                 )
@@ -389,7 +389,7 @@ class BinaryReader:
                     if searched == 0
                     else f"the file ends inside word #{row + 1}"
                 )
-                raise ModelFormatError(
+                raise TruncatedFileError(
                     f"{self._where()}: {problem}: it is truncated or the header is wrong"
                 )
         if space == self.position:
@@ -407,6 +407,12 @@ class BinaryReader:
                 f"{self._where()}: more data after the {declared} vectors the header declares: "
                 "the header is wrong" + _TEXT_HINT
             )
+
+
+class TruncatedFileError(ModelFormatError, EOFError):
+    """The file ends before the vectors its header declares. A `ModelFormatError` naming the
+    file and where it ends, and the `EOFError` that gensim raises for it, so code catching
+    either keeps working."""
 
 
 class WordDecodeError(ModelFormatError, UnicodeDecodeError):

@@ -38,7 +38,7 @@ def test_each_integer_bound_is_inclusive_and_named_with_value_and_bound(name):
 @pytest.mark.parametrize("name", list(FLOAT_BOUNDS))
 def test_each_float_bound_is_inclusive_and_named(name):
     low, high = FLOAT_BOUNDS[name]
-    if name != "alpha":  # alpha must also be > 0, min_alpha <= alpha
+    if name != "alpha":  # alpha must also be > 0
         Parameters(**{name: low, "alpha": high if name == "min_alpha" else None})
     else:
         with pytest.raises(ValueError, match=r"^alpha must be a finite number in \(0, "):
@@ -190,7 +190,9 @@ def test_a_thread_that_fails_to_start_surfaces_its_own_error(monkeypatch):
             started.append(thread)
         real_start(thread)
 
-    model = SkipGram(CORPUS, **{**TINY, "workers": 8})
+    # batch_words=1: a batch per sentence (12), so that all 8 threads start (a corpus of
+    # fewer batches than workers starts one thread per batch).
+    model = SkipGram(CORPUS * 2, **{**TINY, "workers": 8, "batch_words": 1})
     monkeypatch.setattr(threading.Thread, "start", start)
     with pytest.raises(RuntimeError, match="can't start new thread"):
         model.train()

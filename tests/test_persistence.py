@@ -46,8 +46,9 @@ def saved(request, tmp_path_factory) -> tuple[SkipGram, Path]:
 
 
 def expected_output_rows(model: SkipGram) -> int:
-    # Hierarchical softmax has one output row per inner node of the Huffman tree: V - 1.
-    return len(model.wv) - 1 if model.params.objective == "hs" else len(model.wv)
+    # One row per word; hierarchical softmax's are its V - 1 inner nodes and an unused last
+    # row, the shape of gensim's syn1.
+    return len(model.wv)
 
 
 # --- what a round trip preserves -------------------------------------------------------------
@@ -234,13 +235,13 @@ def test_loading_a_keyed_vectors_file_as_a_model_is_a_clear_error(saved, tmp_pat
 
 
 def test_single_word_vocabulary_with_hs_round_trips(tmp_path):
-    # Hierarchical softmax over one word has no inner node: an empty output matrix.
+    # Hierarchical softmax over one word has no inner node: only gensim's unused last row.
     model = SkipGram([["solo", "solo"], ["solo"]], objective="hs", **PARAMS)
-    assert model.output_vectors.shape == (0, 16)
+    assert model.output_vectors.shape == (1, 16) and not model.output_vectors.any()
     model.save(tmp_path / "m.sg")
     loaded = SkipGram.load(tmp_path / "m.sg")
     assert loaded.wv.index_to_key == ["solo"]
-    assert loaded.output_vectors.shape == (0, 16)
+    assert loaded.output_vectors.shape == (1, 16)
     assert np.array_equal(loaded.wv.vectors, model.wv.vectors)
 
 
@@ -279,7 +280,10 @@ BROKEN_MODELS = {
     "missing params": _change(drop=["params"]),
     "unknown parameter": _change(params={"colour": "blue"}),
     "invalid parameter": _change(params={"vector_size": 0}),
-    "objective changed": _change(params={"objective": "hs"}),  # output rows no longer fit
+    # hs keeps gensim's V rows, the last one unused and zero: a filled one is not an hs matrix.
+    "objective changed": _change(
+        params={"objective": "hs"}, arrays={"output_vectors": np.ones((80, 16), np.float32)}
+    ),
     "vector_size changed": _change(params={"vector_size": 8}),
     "missing output vectors": _change(drop=["output_vectors"]),
     "missing counts": _change(drop=["counts"]),

@@ -151,7 +151,7 @@ def test_sentences_of_strings_are_refused():
         ({"alpha": -1.0}, r"alpha must be a finite number in \(0, 3.40282e\+38\], got -1.0"),
         ({"alpha": 0.0}, r"alpha must be a finite number in \(0, "),
         ({"sample": float("nan")}, r"sample must be a finite number in \[0, 1\], got nan"),
-        ({"min_alpha": 1.0}, r"min_alpha must be in \[0, alpha\]"),
+        ({"min_alpha": -1.0}, r"min_alpha must be a finite number in \[0, "),
     ],
 )
 def test_invalid_parameters_are_value_errors(params, message):

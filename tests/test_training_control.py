@@ -224,7 +224,8 @@ def test_after_an_update_the_new_words_are_learned(make_planted, objective):
             neighbours = [w for w, _ in model.most_similar(word, topn=5)]
             assert all(group_of(w) == group_of(word) for w in neighbours), (word, neighbours)
     if objective == "hs":
-        assert model.output_vectors.shape[0] == len(model.wv) - 1
+        assert model.output_vectors.shape[0] == len(model.wv)  # gensim's syn1 shape
+        assert not model.output_vectors[-1].any()  # the row no inner node uses
 
 
 def test_update_needs_an_existing_vocabulary(planted):

@@ -184,6 +184,7 @@ class Coordinator:
             checkpoint=options.checkpoint,
             progress=options.progress,
         )
+        model._log_rising_alpha(call.start_alpha, call.end_alpha, resume=False)  # as train()
         settings = Settings(p, options.max_sentence_length, options.compute_loss)
         rounds_per_epoch = self._rounds_per_epoch(call.corpus_words)
         plans = plan_rounds(p.epochs, call.corpus_words, rounds_per_epoch, call.schedule)
