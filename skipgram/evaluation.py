@@ -194,12 +194,15 @@ def evaluate_word_analogies(
     restrict_vocab: int | None = 300000,
     case_insensitive: bool = True,
     dummy4unknown: bool = False,
+    multiplicative: bool = False,
 ) -> AnalogyResult:
-    """Answer the analogy questions of a questions-words file with 3CosAdd.
+    """Answer the analogy questions of a questions-words file with 3CosAdd (or 3CosMul).
 
     Each line ``a b c d`` asks for the word closest by cosine to b - a + c (unit vectors), among
     the first `restrict_vocab` words minus a, b and c (and, with `case_insensitive`, all their
-    spellings); the answer is right if it is d. gensim looks only at its five best candidates
+    spellings); the answer is right if it is d. With `multiplicative`, the word w maximising
+    Levy and Goldberg's 3CosMul instead, s(w, b) s(w, c) / (s(w, a) + 1e-6) with
+    s = (1 + cos) / 2, as `most_similar_cosmul` ranks. gensim looks only at its five best candidates
     and so differs in one pathological case: five or more other spellings of a, b or c ranked
     above every other word.
 
@@ -210,6 +213,7 @@ def evaluate_word_analogies(
         case_insensitive: compare words by their upper-case form.
         dummy4unknown: count a question with an unknown word as answered wrongly instead
             of skipping it (gensim's option).
+        multiplicative: answer with 3CosMul instead of 3CosAdd.
 
     Returns:
         Accuracy and counts, in total and per section.
@@ -247,7 +251,7 @@ def evaluate_word_analogies(
     if not read:
         raise ValueError(f"{path} holds no analogy questions")
     questions = np.array(asked, dtype=np.int64).reshape(-1, 5)
-    answers = iter(_answer(wv, questions[:, 1:], canonical).tolist())
+    answers = iter(_answer(wv, questions[:, 1:], canonical, multiplicative).tolist())
     right: list[list[Question]] = [[] for _ in names]
     wrong: list[list[Question]] = [[] for _ in names]
     unknown = [0 for _ in names]
@@ -280,9 +284,11 @@ def evaluate_word_analogies(
     )
 
 
-def _answer(wv: KeyedVectors, questions: np.ndarray, canonical: np.ndarray) -> np.ndarray:
+def _answer(
+    wv: KeyedVectors, questions: np.ndarray, canonical: np.ndarray, multiplicative: bool
+) -> np.ndarray:
     """Whether each question (rows of a, b, c, d) is answered right, in batches: one matrix
-    product per batch instead of one search per question."""
+    product per batch (three for 3CosMul) instead of one search per question."""
     searched = wv.unit_vectors[: len(canonical)]
     # Rows sharing a folded spelling: excluding a question word excludes all its spellings.
     spellings: dict[int, list[int]] = {}
@@ -290,11 +296,16 @@ def _answer(wv: KeyedVectors, questions: np.ndarray, canonical: np.ndarray) -> n
         if row != first:
             spellings.setdefault(first, [first]).append(row)
     unit = wv.unit_vectors
-    batch = max(1, _QUESTIONS_BYTES_PER_BATCH // (4 * max(1, len(canonical))))
+    held = 4 * max(1, len(canonical)) * (3 if multiplicative else 1)  # bytes per question
+    batch = max(1, _QUESTIONS_BYTES_PER_BATCH // held)
     correct = np.zeros(len(questions), dtype=bool)
     for start in range(0, len(questions), batch):
         a, b, c, d = questions[start : start + batch].T
-        scores = (unit[b] - unit[a] + unit[c]) @ searched.T
+        if multiplicative:
+            shifted = [(1.0 + unit[rows] @ searched.T) / 2.0 for rows in (a, b, c)]
+            scores = shifted[1] * shifted[2] / (shifted[0] + 1e-6)
+        else:
+            scores = (unit[b] - unit[a] + unit[c]) @ searched.T
         in_batch = np.arange(len(a))
         for rows in (a, b, c):
             scores[in_batch, rows] = -np.inf

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from skipgram.keyedvectors import KeyedVectors
     from skipgram.vocab import Vocabulary
+    from skipgram.vocabulary_steps import ScannedCorpus
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ class Word2VecNames:
     output_vectors: np.ndarray | None
     running_training_loss: float
     min_alpha_yet_reached: float
+    _scanned: ScannedCorpus | None
 
     alpha = ParameterView[float]()
     min_alpha = ParameterView[float]()
@@ -156,13 +158,19 @@ class Word2VecNames:
 
     @property
     def corpus_count(self) -> int:
-        """Sentences in the corpus the vocabulary was counted from (0 before)."""
-        return self.vocab.total_sentences if self.vocab is not None else 0
+        """Sentences in the corpus the vocabulary was counted from (0 before; after
+        `scan_vocab`, those it counted)."""
+        if self.vocab is None:
+            return 0 if self._scanned is None else self._scanned.total_sentences
+        return self.vocab.total_sentences
 
     @property
     def corpus_total_words(self) -> int:
-        """Raw tokens in the corpus the vocabulary was counted from (0 before)."""
-        return self.vocab.total_words if self.vocab is not None else 0
+        """Raw tokens in the corpus the vocabulary was counted from (0 before; after
+        `scan_vocab`, those it counted)."""
+        if self.vocab is None:
+            return 0 if self._scanned is None else self._scanned.total_words
+        return self.vocab.total_words
 
     @property
     def syn1neg(self) -> np.ndarray:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from numbers import Integral
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +34,9 @@ from skipgram.vector_files import (
     check_finite,
 )
 from skipgram.vector_queries import Key, VectorQueries, is_key
+
+if TYPE_CHECKING:
+    from skipgram.vocab import HuffmanTree
 
 __all__ = ["KEYED_VECTORS_KIND", "KeyedVectors", "check_finite"]
 
@@ -60,6 +64,9 @@ class KeyedVectors(VectorQueries, VectorFiles):
     # Set by the trainer while its vectors are still the random initial ones (a message to warn
     # with on every similarity query); None for every other KeyedVectors.
     _query_warning: str | None = None
+    # Set by a hierarchical-softmax trainer: its Huffman tree (built on first call), whose
+    # paths get_vecattr reads as gensim's "code" and "point" attributes; None otherwise.
+    _huffman: Callable[[], HuffmanTree] | None = None
 
     def __init__(
         self,
@@ -306,8 +313,13 @@ class KeyedVectors(VectorQueries, VectorFiles):
 
     # ---- per-key attributes ----------------------------------------------------------------
 
-    def get_vecattr(self, key: Key, attr: str) -> int:
-        """A key's attribute; the only one stored is ``"count"``, the corpus count."""
+    def get_vecattr(self, key: Key, attr: str) -> Any:
+        """A key's attribute; the only one stored is ``"count"``, the corpus count. The vectors
+        of a hierarchical-softmax model also have gensim's read-only ``"code"`` (the branches
+        of the key's Huffman path, root first, uint8) and ``"point"`` (the inner nodes along
+        it: rows of `syn1`, int32)."""
+        if attr in ("code", "point") and self._huffman is not None:
+            return self._huffman_path(key, attr)
         check_attribute(attr)
         if self.counts is None:
             raise KeyError(
@@ -315,6 +327,14 @@ class KeyedVectors(VectorQueries, VectorFiles):
                 "set them with set_vecattr or load a vocabulary file with fvocab="
             )
         return int(self.counts[self.get_index(key)])
+
+    def _huffman_path(self, key: Key, attr: str) -> np.ndarray:
+        tree = self._huffman()
+        index = self.get_index(key)
+        if index + 1 >= len(tree.offsets):
+            raise KeyError(f"{key!r} was added after training: it has no Huffman {attr}")
+        start, end = tree.offsets[index], tree.offsets[index + 1]
+        return (tree.codes if attr == "code" else tree.points)[start:end].copy()
 
     def set_vecattr(self, key: Key, attr: str, val: int) -> None:
         """Set a key's attribute; the only one stored is ``"count"`` (others keys' counts
@@ -526,7 +546,8 @@ class KeyedVectors(VectorQueries, VectorFiles):
         dummy4unknown: bool = False,
         similarity_function: str = "most_similar",
     ) -> AnalogyResult:
-        """Accuracy on analogy questions (questions-words format), answered with 3CosAdd.
+        """Accuracy on analogy questions (questions-words format), answered with 3CosAdd
+        (`most_similar`) or 3CosMul (`most_similar_cosmul`).
 
         See `skipgram.evaluation.evaluate_word_analogies` for the definitions (gensim's). The
         result unpacks as gensim's: ``score, sections = wv.evaluate_word_analogies(path)``.
@@ -537,19 +558,21 @@ class KeyedVectors(VectorQueries, VectorFiles):
             case_insensitive: compare words by their upper-case form.
             dummy4unknown: count questions with an unknown word as answered wrongly (and
                 list them in ``incorrect``) instead of skipping them.
-            similarity_function: gensim's parameter, which gensim 4.4 ignores; only
-                ``"most_similar"`` (3CosAdd) is accepted.
+            similarity_function: ``"most_similar"`` (3CosAdd) or ``"most_similar_cosmul"``
+                (3CosMul), the method whose ranking answers each question. gensim 4.4 takes
+                the parameter but always answers with most_similar.
 
         Returns:
             Accuracy and counts (correct, incorrect, skipped), in total and per section.
         """
-        if similarity_function != "most_similar":
+        if similarity_function not in ("most_similar", "most_similar_cosmul"):
             raise ValueError(
                 f"similarity_function={similarity_function!r}: analogies are answered with "
-                "most_similar (3CosAdd) only, as in gensim 4.4, which ignores this parameter"
+                "'most_similar' (3CosAdd) or 'most_similar_cosmul' (3CosMul)"
             )
+        multiplicative = similarity_function == "most_similar_cosmul"
         return evaluation.evaluate_word_analogies(
-            self, analogies, restrict_vocab, case_insensitive, dummy4unknown
+            self, analogies, restrict_vocab, case_insensitive, dummy4unknown, multiplicative
         )
 
     def evaluate_word_pairs(

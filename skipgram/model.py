@@ -4,6 +4,7 @@ the kernel does the arithmetic and `KeyedVectors` answers queries."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import os
@@ -40,13 +41,14 @@ from skipgram.params import Parameters as Parameters  # re-exported: its old hom
 from skipgram.params import check_int, resolve_objective
 from skipgram.training import EpochStats, UnfinishedRun
 from skipgram.vocab import TrimRule, Vocabulary, effective_min_count, kept_words
+from skipgram.vocabulary_steps import ScannedCorpus, VocabularySteps
 
 __all__ = ["DivergenceError", "SkipGram"]  # what other modules import from here
 
 logger = logging.getLogger(__name__)
 
 
-class SkipGram(Word2VecNames):
+class SkipGram(Word2VecNames, VocabularySteps):
     """A skip-gram word2vec model.
 
     `SkipGram(corpus, ...)` builds the vocabulary from `corpus` (one streaming pass) and
@@ -190,6 +192,7 @@ class SkipGram(Word2VecNames):
         # The schedule of a train() call that stopped before its last epoch (interrupted, or
         # saved by a checkpoint), so that train(resume=True) can finish it; None otherwise.
         self.unfinished_run: UnfinishedRun | None = None
+        self._scanned: ScannedCorpus | None = None  # scan_vocab's counts, for prepare_vocab
         if sentences is not None or corpus_file is not None:
             self.build_vocab(sentences, corpus_file=corpus_file)
 
@@ -301,6 +304,7 @@ class SkipGram(Word2VecNames):
         vectors = initial_vectors(len(self.vocab), p.vector_size, np.random.default_rng(p.seed))
         self.wv = KeyedVectors(self.vocab.words, vectors, self.vocab.counts)
         self.wv._query_warning = UNTRAINED_MODEL  # until train() starts updating them
+        self._share_huffman_tree()
         self.output_vectors = np.zeros((self._output_rows(), p.vector_size), dtype=np.float32)
         self.epochs_trained = 0
         self.loss_history = []
@@ -363,6 +367,7 @@ class SkipGram(Word2VecNames):
             self.vocab.words, np.concatenate([self.wv.vectors, new_rows]), self.vocab.counts
         )
         self.wv._query_warning = untrained  # new rows in a trained model: no warning
+        self._share_huffman_tree()
         # hs: the Huffman tree is rebuilt from the new counts, so inner-node rows keep their
         # trained values but may now sit at other places in the tree (gensim does the same).
         extra = self._output_rows() - len(self.output_vectors)
@@ -376,6 +381,12 @@ class SkipGram(Word2VecNames):
             total_words,
         )
         return remap
+
+    def _share_huffman_tree(self) -> None:
+        """hs: `wv.get_vecattr(key, "code")` and `"point"` read the Huffman tree of the
+        vocabulary, as gensim's vecattrs; built on first use, once per vocabulary."""
+        if objective_of(self.params).huffman_outputs and self.vocab is not None:
+            self.wv._huffman = functools.cache(self.vocab.huffman_tree)
 
     def _output_rows(self) -> int:
         """Rows of the output matrix: one per word; for hs, one per inner Huffman node plus a

@@ -69,6 +69,7 @@ def load_model(cls: type[SkipGram], path: str | os.PathLike[str], mmap: bool = F
         )
         model.wv = KeyedVectors._from_arrays(arrays, path)
         model.output_vectors = _gensim_rows(arrays["output_vectors"], model.params, len(words))
+        model._share_huffman_tree()
         model.epochs_trained = int(metadata["epochs_trained"])
         if model.epochs_trained == 0:  # saved before any epoch: still the random vectors
             model.wv._query_warning = UNTRAINED_MODEL

@@ -39,6 +39,13 @@ class HuffmanTree:
     points: np.ndarray  # int32
 
 
+class EmptyVocabularyError(ValueError, RuntimeError):
+    """No word to build a vocabulary from: the corpus is empty, or every word is rarer than
+    `min_count` (or discarded by the trim rule). A `ValueError` (the input cannot train) and
+    the `RuntimeError` gensim raises for it ("you must first build vocabulary before training
+    the model"), so code catching either keeps working."""
+
+
 @dataclass
 class Vocabulary:
     """Words sorted by descending count, with the corpus statistics gathered while counting.
@@ -98,14 +105,14 @@ class Vocabulary:
         each word; `sorted_vocab=False` keeps the words in order of first appearance;
         `null_word` appends the pseudo-word "\\0" with count 1."""
         if total_words == 0:
-            raise ValueError(
+            raise EmptyVocabularyError(
                 f"the corpus is empty ({total_sentences} sentences, 0 words): "
                 "nothing to build a vocabulary from"
             )
         threshold = effective_min_count(counts, min_count, max_final_vocab)
         kept = np.flatnonzero(kept_words(keys, counts, threshold, trim_rule))
         if kept.size == 0:
-            raise ValueError(_too_rare(keys, counts, threshold, total_words, trim_rule))
+            raise EmptyVocabularyError(_too_rare(keys, counts, threshold, total_words, trim_rule))
         order = kept[np.argsort(-counts[kept], kind="stable")] if sorted_vocab else kept
         remap = np.full(len(keys), -1, dtype=np.int32)
         remap[order] = np.arange(len(order), dtype=np.int32)
