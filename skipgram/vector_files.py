@@ -17,7 +17,6 @@ import numpy as np
 import numpy.typing as npt
 
 from skipgram import word2vec_format
-from skipgram.class_only import class_only
 from skipgram.io import (
     ModelFormatError,
     decode_words,
@@ -61,7 +60,7 @@ class VectorFiles:
             arrays["counts"] = self.counts
         save_arrays(path, KEYED_VECTORS_KIND, arrays, metadata={})
 
-    @class_only
+    @classmethod
     def load(cls, path: str | os.PathLike[str], mmap: bool | str | None = False) -> KeyedVectors:
         """Load vectors saved with `save` (a saved SkipGram model is another kind of file:
         use `SkipGram.load(path).wv`). `mmap=True` (or gensim's ``"r"``) maps the matrix

@@ -5,7 +5,6 @@ building. `SkipGram.build_vocab` is both at once."""
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -15,7 +14,7 @@ import numpy as np
 from skipgram.corpus import check_sentences, corpus_identity
 from skipgram.corpus_ids import CorpusIds
 from skipgram.model_arguments import one_corpus
-from skipgram.params import Parameters
+from skipgram.params import Parameters, check_float, check_int
 from skipgram.vocab import TrimRule, Vocabulary, effective_min_count, kept_words
 
 if TYPE_CHECKING:
@@ -50,7 +49,6 @@ class VocabularySteps:
         def _require_vocab(self, method: str) -> None: ...
         def _initialise_weights(self) -> None: ...
         def _merge_counts(self, *args: Any) -> np.ndarray: ...
-        def estimate_memory(self, vocab_size: int | None = None) -> dict[str, int]: ...
 
     def scan_vocab(
         self,
@@ -95,8 +93,8 @@ class VocabularySteps:
 
         Returns gensim's report: `drop_unique` (distinct words dropped), `retain_total`
         (their tokens kept), `num_retained_words`, `downsample_unique` (kept words that
-        subsampling thins out) and `downsample_total` (the tokens expected to remain), and
-        `memory` (`estimate_memory()` for the words kept). With `dry_run`, only the report:
+        subsampling thins out) and `downsample_total` (the tokens expected to remain). With
+        `dry_run`, only the report:
         nothing changes, and the counts stay for another call. `keep_raw_vocab` is accepted
         for gensim's signature; the counts are dropped once the vocabulary is built.
 
@@ -111,6 +109,8 @@ class VocabularySteps:
             )
         min_count = min_count or self.params.min_count
         sample = sample or self.params.sample
+        check_int("min_count", min_count)
+        check_float("sample", sample)  # gensim's sample >= 1 (an absolute count) is not taken
         rules = self._vocabulary_rules(trim_rule)
         if update:
             self._require_vocab("prepare_vocab(update=True)")
@@ -123,7 +123,6 @@ class VocabularySteps:
             **_downsampling(retained, sample),
             "num_retained_words": int(np.count_nonzero(kept)),
         }
-        report["memory"] = self.estimate_memory(vocab_size=report["num_retained_words"])
         if dry_run:
             return report
         self.params = replace(self.params, min_count=min_count, sample=sample)
@@ -151,14 +150,9 @@ class VocabularySteps:
 
 def _downsampling(counts: np.ndarray, sample: float) -> dict[str, int]:
     """gensim's subsampling figures for words with `counts`: how many are thinned out, and the
-    tokens expected to remain. `sample` >= 1 is gensim's shorthand for an absolute count."""
+    tokens expected to remain (the keep probability of `Vocabulary.keep_probability`)."""
     total = int(counts.sum())
-    if sample == 0:
-        threshold = float(total)
-    elif sample < 1.0:
-        threshold = sample * total
-    else:
-        threshold = float(int(sample * (3 + math.sqrt(5)) / 2))
+    threshold = sample * total if sample > 0 else float(total)
     values = counts.astype(np.float64)
     keep = (np.sqrt(values / threshold) + 1) * (threshold / values)
     thinned = keep < 1.0

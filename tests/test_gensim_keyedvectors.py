@@ -16,7 +16,7 @@ import pytest
 from gensim.models import KeyedVectors as GensimKeyedVectors
 from gensim.test.utils import datapath
 
-from skipgram import KeyedVectors
+from skipgram import KeyedVectors, ModelFormatError
 
 # gensim's own most_similar_cosmul calls its deprecated init_sims.
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated `init_sims`")
@@ -611,3 +611,71 @@ def test_resize_vectors_after_appending_keys_directly(both):
         return kv.vectors, kv["new2"], kv.get_index("new1")
 
     same(both, resize, atol=0)
+
+
+# ---- found by gensim's own suite (benchmarks/gensim_suite.py) ------------------------------
+
+
+def gensim_cosmul_answer(kv: GensimKeyedVectors, a: str, b: str, c: str) -> str:
+    """gensim's 3CosMul answer to a : b :: c : ?, the question words left out."""
+    ranked = kv.most_similar_cosmul(positive=[b, c], negative=[a], topn=len(kv))
+    return next(word for word, _ in ranked if word not in (a, b, c))
+
+
+def test_evaluate_word_analogies_with_cosmul_answers_as_most_similar_cosmul(both, tmp_path):
+    # skipgram answers with the ranking similarity_function names; gensim 4.4 takes the
+    # parameter and answers with most_similar anyway (the deliberate difference).
+    path = str(write(tmp_path / "questions.txt", QUESTIONS))
+    theirs, ours = both
+    questions = [line.split() for line in QUESTIONS.splitlines() if not line.startswith(":")]
+    expected = [
+        (a, b, c, d)
+        for a, b, c, d in questions
+        if all(w in theirs for w in (a, b, c, d)) and gensim_cosmul_answer(theirs, a, b, c) == d
+    ]
+    _, sections = ours.evaluate_word_analogies(
+        path, case_insensitive=False, similarity_function="most_similar_cosmul"
+    )
+    assert sections[-1]["correct"] == expected and expected  # "Total accuracy"
+    cosadd = theirs.evaluate_word_analogies(path, case_insensitive=False)
+    ignored = theirs.evaluate_word_analogies(
+        path, case_insensitive=False, similarity_function="most_similar_cosmul"
+    )
+    assert ignored == cosadd  # gensim 4.4: the parameter changes nothing
+    with pytest.raises(ValueError, match="most_similar_cosmul"):
+        ours.evaluate_word_analogies(path, similarity_function="n_similarity")
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+def test_a_truncated_word2vec_file_is_an_eof_error_in_both(tmp_path, binary):
+    # gensim's test_too_short_*_word2vec_format: the header declares more vectors than follow.
+    path = tmp_path / "vectors"
+    gensim_vectors().save_word2vec_format(str(path), binary=binary)
+    with open(path, "r+b") as stream:
+        stream.write(b"99")  # "56 8" becomes "99 8"
+
+    def load(kv):
+        return type(kv).load_word2vec_format(str(path), binary=binary)
+
+    error = same((gensim_vectors(), our_vectors()), load)
+    assert isinstance(error, EOFError) and isinstance(error, ModelFormatError)
+    assert "99" in str(error)  # ours names what the header declares
+
+
+def test_load_on_an_instance_returns_the_loaded_vectors_in_both(both, tmp_path):
+    # Unlike Word2Vec.load, gensim's KeyedVectors.load runs on an instance too (and returns the
+    # loaded vectors, leaving the instance as it was); skipgram's does the same.
+    for kv in both:
+        path = str(tmp_path / type(kv).__module__.split(".")[0])
+        kv.save(path)
+        empty = type(kv)(DIMENSION)
+        assert empty.load(path).index_to_key == kv.index_to_key and len(empty) == 0
+
+
+def test_save_takes_gensims_separately_and_sep_limit(both, tmp_path):
+    def save_and_map(kv):
+        path = str(tmp_path / type(kv).__module__.split(".")[0])
+        kv.save(path, separately=[], sep_limit=0)
+        return type(kv).load(path, mmap="r").vectors
+
+    same(both, save_and_map, atol=0)

@@ -31,6 +31,13 @@ def skipgram_model(*args, **kwargs):
 MAKERS = {"gensim": gensim_model, "skipgram": skipgram_model}
 
 
+def trained(make, *args, **kwargs):
+    """gensim's one-step form, `Word2Vec(corpus, ...)`, which trains: skipgram's idiom for it
+    is `SkipGram(corpus, ...).train()`."""
+    model = make(*args, **kwargs)
+    return model.train() if isinstance(model, SkipGram) else model
+
+
 def on_both(code):
     """Run `code(make)` with each library's model class: {"gensim": result, "skipgram": ...}."""
     return {name: code(make) for name, make in MAKERS.items()}
@@ -156,19 +163,27 @@ def test_gensim_callbacks_run_on_both(corpus):
     assert on_both(count_epochs) == {"gensim": (3, 3), "skipgram": (3, 3)}
 
 
-def test_setting_the_learning_rate_between_calls(corpus):
-    # The manual-decay loop of old tutorials: lower min_alpha before alpha (skipgram checks
-    # min_alpha <= alpha on every assignment).
+def test_setting_the_learning_rate_between_calls(corpus, caplog):
+    # The manual-decay loop of old tutorials (and of gensim's test_train_warning): alpha is
+    # lowered first, so min_alpha is above it until the next line. Raising alpha above where
+    # the previous call ended logs gensim's warning in both. (gensim keeps one rate per batch,
+    # so on a corpus of one batch it "reaches" only the start rate: skipgram's rate falls
+    # within a batch and reaches the end rate, so it warns on the second call already.)
     def manual_decay(make):
         model = make(**COMMON)
         model.build_vocab(corpus)
+        caplog.clear()
         for _ in range(2):
             model.train(corpus, total_examples=model.corpus_count, epochs=1)
-            model.min_alpha = model.alpha - 0.002
-            model.alpha = model.alpha - 0.002
-        return round(model.alpha, 6), round(model.min_alpha, 6)
+            model.alpha -= 0.002
+            model.min_alpha = model.alpha
+        model.alpha += 0.05
+        model.train(corpus, total_examples=model.corpus_count, epochs=1)
+        warned = "Effective 'alpha' higher than previous training cycles" in caplog.text
+        return round(model.alpha, 6), round(model.min_alpha, 6), warned
 
-    assert on_both(manual_decay) == {"gensim": (0.021, 0.021), "skipgram": (0.021, 0.021)}
+    both = on_both(manual_decay)
+    assert both["gensim"] == both["skipgram"] == (0.071, 0.021, True)
 
 
 def test_training_from_a_corpus_file(corpus, tmp_path):
@@ -288,6 +303,17 @@ def test_what_skipgram_refuses_and_gensim_trains(corpus):
         skipgram_model(corpus, hs=1, **COMMON)  # gensim's default negative is 5 too
 
 
+def test_an_empty_vocabulary_is_a_runtime_error_in_both(corpus):
+    # gensim's test_vocab: no corpus, or one whose words are all rarer than min_count.
+    for make in MAKERS.values():
+        with pytest.raises(RuntimeError):
+            trained(make, [], **COMMON)
+        with pytest.raises(RuntimeError):
+            trained(make, corpus, **{**COMMON, "min_count": 10**6})
+    with pytest.raises(ValueError, match="no word reaches min_count=1000000"):
+        SkipGram(corpus, **{**COMMON, "min_count": 10**6})  # and a ValueError saying why
+
+
 def test_nothing_to_train_is_an_error_in_both(corpus):
     errors = {}
     for name, make in MAKERS.items():
@@ -400,3 +426,104 @@ def test_gensim_names_exist_on_both(corpus):
     ]  # fmt: skip
     both = on_both(lambda make: [n for n in names if not hasattr(make(corpus, **COMMON), n)])
     assert both == {"gensim": [], "skipgram": []}
+
+
+# ---- found by gensim's own suite (benchmarks/gensim_suite.py) ---------------------------------
+
+
+def test_the_same_seed_trains_the_same_vectors_on_a_small_corpus():
+    # gensim's test_training and test_r_n_g compare two runs with the default workers: a corpus
+    # of one batch is trained by one thread, whose seed does not depend on scheduling.
+    def twice(make):
+        first, second = (trained(make, TEXTS, vector_size=8, min_count=1, seed=7) for _ in "ab")
+        return bool(np.array_equal(first.wv.vectors, second.wv.vectors))
+
+    assert on_both(twice) == {"gensim": True, "skipgram": True}
+
+
+def test_load_on_an_instance_is_an_attribute_error_in_both(tmp_path):
+    # Word2Vec.load is called on the class: model.load(path) would return a new model and leave
+    # `model` unchanged, so gensim makes it an error (the attribute still exists).
+    def load_on_instance(make):
+        path = str(tmp_path / make.__name__)
+        trained(make, TEXTS, **COMMON).save(path, sep_limit=0)  # gensim's keyword, accepted
+        model = make(**COMMON)
+        with pytest.raises(AttributeError):
+            model.load(path)
+        loaded = type(model).load(path, mmap="r")
+        return hasattr(model, "load"), len(loaded.wv)
+
+    assert on_both(load_on_instance) == {"gensim": (True, 12), "skipgram": (True, 12)}
+
+
+@pytest.mark.parametrize(
+    ("max_final_vocab", "min_count", "sample"),
+    [(4, 4, 0), (4, 2, 0), (None, 1, 1e-3), (None, 1, 0.05)],
+)
+def test_scan_vocab_and_prepare_vocab_report_the_same(max_final_vocab, min_count, sample):
+    # gensim's test_max_final_vocab and test_total_word_count: build_vocab in its two steps.
+    def two_steps(make):
+        model = make(
+            vector_size=8, max_final_vocab=max_final_vocab, min_count=min_count, sample=sample
+        )
+        scanned = model.scan_vocab(TEXTS)
+        dry = model.prepare_vocab(dry_run=True)
+        empty_after_dry_run = len(model.wv) == 0
+        report = model.prepare_vocab()
+        return (
+            scanned,
+            dry == report,
+            empty_after_dry_run,
+            report,
+            model.effective_min_count,
+            sorted(model.wv.index_to_key),
+        )
+
+    both = on_both(two_steps)
+    assert both["gensim"] == both["skipgram"]
+    assert both["skipgram"][0] == (29, 9)
+    # gensim's own build_vocab sets corpus_count after the two steps; calling them by hand
+    # leaves it 0 there. skipgram's is the counted corpus's, however it was built.
+    model = SkipGram(vector_size=8, min_count=min_count, max_final_vocab=max_final_vocab)
+    model.scan_vocab(TEXTS)
+    model.prepare_vocab(sample=sample)
+    assert (model.corpus_count, model.corpus_total_words) == (9, 29)
+
+
+def test_prepare_vocab_with_update_grows_the_vocabulary_like_build_vocab():
+    more = [["graph", "minors", "new"], ["new", "words", "here", "new"]]
+
+    def update(make):
+        model = make(TEXTS, vector_size=8, min_count=1)
+        model.scan_vocab(more)
+        report = model.prepare_vocab(update=True)
+        return (
+            report["num_retained_words"],
+            len(model.wv),
+            count_of(model, "new"),
+            count_of(model, "graph"),
+        )
+
+    both = on_both(update)
+    assert both["gensim"] == both["skipgram"] == (5, 15, 3, 4)
+
+
+def test_hierarchical_softmax_vectors_have_huffman_codes_and_points():
+    # gensim's test_vocab reads wv.get_vecattr(word, "code"). Tie-breaking may shape the two
+    # trees differently, but both are optimal: the same count-weighted code length.
+    def paths(make):
+        model = make(TEXTS, vector_size=8, min_count=1, hs=1, negative=0)
+        wv = model.wv
+        codes = {w: wv.get_vecattr(w, "code") for w in wv.index_to_key}
+        points = {w: wv.get_vecattr(w, "point") for w in wv.index_to_key}
+        assert all(len(codes[w]) == len(points[w]) > 0 for w in codes)
+        assert all(set(c.tolist()) <= {0, 1} for c in codes.values())
+        assert all(p.min() >= 0 and p.max() < len(wv) - 1 for p in points.values())
+        weighted = sum(count_of(model, w) * len(codes[w]) for w in codes)
+        roots = {int(p[0]) for p in points.values()}  # every path starts at the one root
+        return weighted, len(roots)
+
+    both = on_both(paths)
+    assert both["gensim"] == both["skipgram"]
+    with pytest.raises(ValueError, match="'count', not 'code'"):
+        SkipGram(TEXTS, vector_size=8, min_count=1).wv.get_vecattr("graph", "code")  # ns: none

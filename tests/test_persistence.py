@@ -339,3 +339,16 @@ def test_float64_output_vectors_are_rejected(ns_model_file, tmp_path):
     change = _change(arrays={"output_vectors": np.zeros((80, 16))})
     with pytest.raises(ModelFormatError):
         SkipGram.load(rewrite(ns_model_file, tmp_path / "m.sg", change))
+
+
+def test_a_skipgram_0_1_hs_file_with_one_row_per_inner_node_loads(tmp_path):
+    # skipgram 0.1 saved V - 1 hierarchical-softmax rows; the model now has gensim's V.
+    model = SkipGram(CORPUS, objective="hs", **PARAMS).train(epochs=1)
+    model.save(tmp_path / "new.sg")
+
+    def as_0_1(arrays, metadata):
+        arrays["output_vectors"] = arrays["output_vectors"][:-1]
+
+    old = SkipGram.load(rewrite(tmp_path / "new.sg", tmp_path / "old.sg", as_0_1))
+    np.testing.assert_array_equal(old.syn1, model.syn1)
+    assert old.syn1.shape == (len(old.wv), 16)
