@@ -101,9 +101,9 @@ def add_arguments(train: argparse.ArgumentParser) -> None:
     train.add_argument(
         "--shared-negatives",
         action=argparse.BooleanOptionalAction,
-        default=None,
-        help="ns: one set of noise words per window, shared by its context words (default: "
-        "on for ns); --no-shared-negatives draws them for every pair, as gensim",
+        default=False,
+        help="ns: one set of noise words per window, shared by its context words; faster "
+        "(default: per pair, as gensim)",
     )
     train.add_argument(
         "--max-final-vocab",

@@ -87,8 +87,7 @@ class SkipGram(Word2VecNames, VocabularySteps):
         shuffle: visit the sentences in a new seeded order every epoch; False (the default,
             as gensim) keeps the corpus order.
         shared_negatives: one set of noise words per window, shared by its context words
-            (negative sampling only); None, the default, turns it on for "ns". False draws
-            noise words for every pair, as gensim.
+            (negative sampling only; off by default: per pair, as gensim).
         ids_in_memory_limit: bytes of corpus word ids kept in memory; past it they go to a
             memory-mapped temporary file. None: a quarter of the RAM, at most 2 GiB.
         shrink_windows: draw each centre's window from 1..`window`; False: always `window`.
@@ -132,7 +131,7 @@ class SkipGram(Word2VecNames, VocabularySteps):
         seed: int = 1,
         batch_words: int = DEFAULT_BATCH_WORDS,
         shuffle: bool = False,
-        shared_negatives: bool | None = None,
+        shared_negatives: bool = False,
         ids_in_memory_limit: int | None = None,
         shrink_windows: bool = True,
         sorted_vocab: bool | int = True,

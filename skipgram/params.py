@@ -101,8 +101,7 @@ class Parameters:
         batch_words: tokens per job handed to a worker thread.
         shuffle: visit the sentences in a new seeded order every epoch (False: corpus order).
         shared_negatives: "ns" only: one set of noise words per window, shared by its context
-            words (HogBatch); None (the default) turns it on for "ns"; False draws them per
-            pair, as gensim.
+            words (HogBatch); off by default: noise words per pair, as gensim.
         shrink_windows: draw each centre's window from 1..window (word2vec's weighting of
             near words); False always uses the full window (gensim's shrink_windows).
         sorted_vocab: order the words by descending count; False keeps the order in which
@@ -132,11 +131,11 @@ class Parameters:
     # sentence order every epoch cost up to 0.035 SimLex-999 against gensim, while it helped
     # only on text in topic blocks (benchmarks/defaults_quality.py, docs/benchmarks.md).
     shuffle: bool = False
-    # Negative sampling: one set of `negative` noise words per window, shared by all its
-    # context words (HogBatch, Ji et al. 2016). None: on for "ns", where it trained as well as
-    # per-pair noise or better on every corpus of benchmarks/defaults_quality.py, and several
-    # times faster (docs/benchmarks.md); False draws noise words for each pair, as gensim.
-    shared_negatives: bool | None = None
+    # Negative sampling only, opt-in: one set of `negative` noise words per window, shared by
+    # all its context words (HogBatch, Ji et al. 2016). Several times faster, but on the natural
+    # order it lost 0.025 WordSim-353 against gensim, where per-pair noise is within 0.01 on
+    # every corpus of benchmarks/defaults_quality.py (docs/benchmarks.md).
+    shared_negatives: bool = False
     max_final_vocab: int | None = None
     shrink_windows: bool = True
     sorted_vocab: bool = True
@@ -158,8 +157,6 @@ class Parameters:
         for name in INT_BOUNDS:
             if name not in _OPTIONAL or getattr(self, name) is not None:
                 check_int(name, getattr(self, name))
-        if self.shared_negatives is None:
-            self.shared_negatives = objective.draws_noise
         if self.workers == 0:
             self.workers = min(os.cpu_count() or 1, INT_BOUNDS["workers"][1])
         _require(

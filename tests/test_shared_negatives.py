@@ -261,14 +261,14 @@ def test_shared_mode_learns_the_planted_groups(make_planted):
     assert nearest_are_same_group(inputs, words)
 
 
-def test_skipgram_trains_the_shared_mode_by_default_and_per_pair_when_asked(planted):
+def test_skipgram_trains_the_shared_mode_when_asked_and_per_pair_by_default(planted):
     params = {"vector_size": 16, "window": 3, "min_count": 1, "sample": 0, "seed": 3, "epochs": 5}
-    shared = SkipGram(planted, workers=1, **params)
+    shared = SkipGram(planted, workers=1, shared_negatives=True, **params)
     tables = kernel_setup.kernel_tables(shared.vocab, shared.params)
     matrices = shared.wv.vectors.copy(), shared.output_vectors.copy()
     assert kernel_setup.make_kernel(tables, shared.params, *matrices, False).shared_negatives
     shared.train()
-    per_pair = SkipGram(planted, workers=1, shared_negatives=False, **params).train()
+    per_pair = SkipGram(planted, workers=1, **params).train()
     assert not kernel_setup.make_kernel(
         kernel_setup.kernel_tables(per_pair.vocab, per_pair.params),
         per_pair.params,
