@@ -148,6 +148,20 @@ def make_planted():
 
 
 @pytest.fixture
+def poison_after_first_epoch():
+    """A callback that makes the vectors infinite once epoch 1 has ended, as a runaway update
+    would: the divergence check after epoch 2 must catch it (local and distributed alike)."""
+    from skipgram import Callback
+
+    class Poison(Callback):
+        def on_epoch_end(self, model):
+            if model.epochs_trained == 1:
+                model.output_vectors[0, 0] = np.inf
+
+    return Poison()
+
+
+@pytest.fixture
 def finite_difference():
     """Central finite differences of a scalar function `loss` at `x`, one coordinate at a time:
     the independent check of every analytic gradient in the kernel tests."""

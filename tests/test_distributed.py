@@ -16,7 +16,7 @@ import time
 import numpy as np
 import pytest
 
-from skipgram import Callback, DivergenceError, PathLineSentences, SkipGram
+from skipgram import DivergenceError, PathLineSentences, SkipGram
 
 distributed = pytest.importorskip("distributed")
 # These need dask, checked just above.
@@ -210,7 +210,7 @@ def test_the_epoch_lines_are_those_of_one_machine(client, tmp_path, make_planted
 
 
 def test_a_divergence_names_the_checkpoint_that_holds_the_last_good_epoch(
-    client, tmp_path, make_planted
+    client, tmp_path, make_planted, poison_after_first_epoch
 ):
     """As on one machine: epoch 1 is healthy, a callback then poisons the vectors (as a
     runaway update would); the check after epoch 2 says where epoch 1 still is."""
@@ -219,15 +219,17 @@ def test_a_divergence_names_the_checkpoint_that_holds_the_last_good_epoch(
     paths = write_parts(corpus, make_planted(sentences=400), parts=2)
     checkpoint = tmp_path / "last-good.model"
 
-    class Poison(Callback):
-        def on_epoch_end(self, model):
-            if model.epochs_trained == 1:
-                model.output_vectors[0, 0] = np.inf
-
     with pytest.raises(
         DivergenceError, match=r"last-good\.model still holds the model after epoch 1"
     ):
-        train(paths, client, epochs=3, callbacks=[Poison()], checkpoint=checkpoint, **SMALL)
+        train(
+            paths,
+            client,
+            epochs=3,
+            callbacks=[poison_after_first_epoch],
+            checkpoint=checkpoint,
+            **SMALL,
+        )
     saved = SkipGram.load(checkpoint)
     assert saved.epochs_trained == 1 and np.isfinite(saved.output_vectors).all()
     # The checkpoint knows the run it belongs to: one machine can finish it.

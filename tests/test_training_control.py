@@ -111,21 +111,16 @@ def test_a_diverging_run_raises_and_names_the_learning_rate(planted):
     assert model.epochs_trained == 0  # the diverged epoch is not counted
 
 
-def test_the_checkpoint_keeps_the_last_good_epoch(planted, tmp_path):
+def test_the_checkpoint_keeps_the_last_good_epoch(planted, tmp_path, poison_after_first_epoch):
     """Epoch 1 is healthy; a callback then poisons the vectors, as a runaway update would.
     The divergence is caught after epoch 2 and the checkpoint still holds epoch 1."""
     checkpoint = tmp_path / "last-good.model"
     model = SkipGram(planted, epochs=3, workers=1, **SMALL)
 
-    class Poison(Callback):
-        def on_epoch_end(self, model):
-            if model.epochs_trained == 1:
-                model.output_vectors[0, 0] = np.inf
-
     with pytest.raises(
         DivergenceError, match=r"last-good\.model still holds the model after epoch 1"
     ):
-        model.train(callbacks=[Poison()], checkpoint=checkpoint)
+        model.train(callbacks=[poison_after_first_epoch], checkpoint=checkpoint)
     saved = SkipGram.load(checkpoint)
     assert saved.epochs_trained == 1
     assert np.isfinite(saved.output_vectors).all() and np.isfinite(saved.wv.vectors).all()
