@@ -137,6 +137,48 @@ cdef inline double pair_step(const Model *m, float *input_vector, float *output_
     return neg_log_sigmoid(score if label > 0.5 else -score)
 
 
+cdef inline void add_input_step(const Model *m, float *input_vector,
+                                const float *step) noexcept nogil:
+    """input_vector += step: an input row's update at the end of its pair or window, scaled by
+    the row's learning-rate factor when the model has them. Without factors (NULL, the default)
+    this is sg_add and nothing else; a factor of 0 leaves the row untouched, bit for bit."""
+    cdef float factor
+    cdef int i
+    if m.input_lockf == NULL:
+        sg_add(input_vector, step, m.dim)
+        return
+    factor = m.input_lockf[(input_vector - m.input_vectors) // m.dim]
+    if factor == 1.0:
+        sg_add(input_vector, step, m.dim)
+    elif factor != 0.0:
+        for i in range(m.dim):
+            input_vector[i] += factor * step[i]
+
+
+cdef inline void move_contexts(const Model *m, Worker *w, const int32_t *contexts,
+                               int n_contexts, const int32_t *rows, int n_rows) noexcept nogil:
+    """C += G O for a window step (sg_move_contexts), each context's row of steps G first
+    scaled by its learning-rate factor when the model has them (see add_input_step).
+    Overwrites G's rows, so it must come after the output rows' updates."""
+    cdef int b, j
+    cdef float factor
+    cdef float *steps
+    if m.input_lockf == NULL:
+        sg_move_contexts(m.input_vectors, contexts, n_contexts, w.window_scores,
+                         m.output_vectors, rows, n_rows, m.dim)
+        return
+    for b in range(n_contexts):
+        factor = m.input_lockf[contexts[b]]
+        if factor == 0.0:
+            continue
+        steps = w.window_scores + <int64_t>b * n_rows
+        if factor != 1.0:
+            for j in range(n_rows):
+                steps[j] *= factor
+        sg_move_contexts(m.input_vectors, contexts + b, 1, steps, m.output_vectors,
+                         rows, n_rows, m.dim)
+
+
 # --------------------------------------------------------------------------------------------
 # Model and worker state
 # --------------------------------------------------------------------------------------------
@@ -161,6 +203,9 @@ cdef struct Model:
     # objective reads first for a centre (its input row, or in the shared-negatives mode its
     # output row, the window's positive target).
     const float *centre_rows
+    # Learning-rate factor of each input row (gensim's `vectors_lockf`: 0 locked, 1 free, in
+    # between damped), applied by add_input_step / move_contexts; NULL: every row free.
+    const float *input_lockf
 
 
 cdef struct Worker:
@@ -217,6 +262,7 @@ cdef class KernelModel:
     cdef const int64_t[::1] _offsets
     cdef const uint8_t[::1] _codes
     cdef const int32_t[::1] _points
+    cdef const float[::1] _lockf
 
     def __init__(self, str objective, float[:, ::1] input_vectors, float[:, ::1] output_vectors,
                  const float[::1] keep_probability, Py_ssize_t window, Py_ssize_t negative=0,
@@ -224,7 +270,7 @@ cdef class KernelModel:
                  const int64_t[::1] code_offsets=None, const uint8_t[::1] codes=None,
                  const int32_t[::1] points=None, bint compute_loss=False,
                  bint shared_negatives=False, bint shrink_windows=True,
-                 Py_ssize_t softmax_batch=SOFTMAX_BATCH):
+                 Py_ssize_t softmax_batch=SOFTMAX_BATCH, const float[::1] input_lockf=None):
         cdef Py_ssize_t vocab_size = input_vectors.shape[0]
         if objective not in OBJECTIVES:
             raise ValueError(f"unknown objective {objective!r}; expected one of {OBJECTIVES}")
@@ -269,6 +315,14 @@ cdef class KernelModel:
         # the window); hierarchical softmax its path's nodes, which are not rows of a word.
         self.model.centre_rows = (self.model.output_vectors if objective == "ns"
                                   else self.model.input_vectors)
+        if input_lockf is not None:
+            self.model.input_lockf = lockf_pointer(input_lockf, vocab_size)
+            self._lockf = input_lockf
+
+    @property
+    def has_lockf(self) -> bool:
+        """Whether input rows have learning-rate factors (`input_lockf`)."""
+        return self.model.input_lockf != NULL
 
     def _set_negative_sampling(self, Py_ssize_t negative, const uint32_t[::1] threshold,
                                const int32_t[::1] alias):
@@ -383,6 +437,17 @@ cdef class KernelWorker:
             self.worker.kept = &self._kept[0]
 
 
+cdef const float *lockf_pointer(const float[::1] lockf, Py_ssize_t rows) except NULL:
+    """The learning-rate factors of `rows` input rows, checked: one per row, finite, >= 0."""
+    if lockf.shape[0] != rows:
+        raise ValueError(f"input_lockf must have one factor per input row ({rows}), "
+                         f"got {lockf.shape[0]}")
+    factors = np.asarray(lockf)
+    if not np.all(np.isfinite(factors)) or np.any(factors < 0):
+        raise ValueError("input_lockf must be finite and non-negative")
+    return &lockf[0]
+
+
 CACHE_LINE = 64
 # See KernelModel.__init__: defence in depth below Parameters' much tighter bounds.
 MAX_KERNEL_WINDOW = 1 << 20
@@ -475,7 +540,7 @@ cdef double ns_pair(const Model *m, Worker *w, float *input_vector, int32_t targ
             continue
         loss += pair_step(m, input_vector, m.output_vectors + <int64_t>noise[k] * d, 0.0,
                           alpha, w.gradient)
-    sg_add(input_vector, w.gradient, d)
+    add_input_step(m, input_vector, w.gradient)
     return loss
 
 
@@ -529,8 +594,7 @@ cdef double window_step(const Model *m, Worker *w, const int32_t *contexts, int 
     # O's update waits in a buffer while C moves, because C's update must read the old O.
     sg_output_updates(w.output_updates, w.window_scores, m.input_vectors, contexts, n_contexts,
                       n_rows, d)
-    sg_move_contexts(m.input_vectors, contexts, n_contexts, w.window_scores, m.output_vectors,
-                     rows, n_rows, d)
+    move_contexts(m, w, contexts, n_contexts, rows, n_rows)
     sg_move_outputs(m.output_vectors, rows, n_rows, w.output_updates, d)
     return loss
 
@@ -708,8 +772,8 @@ cdef double softmax_minibatch(const Model *m, Worker *w) noexcept nogil:
     sgemm(&no_transpose, &transpose, &d, &V, &B, &MINUS_ONE_F, w.batch_inputs, &d, scores, &V,
           &ONE_F, m.output_vectors, &d)
     for b in range(B):
-        sg_add(m.input_vectors + <int64_t>w.pending_centres[b] * d,
-               w.batch_gradients + <int64_t>b * d, d)
+        add_input_step(m, m.input_vectors + <int64_t>w.pending_centres[b] * d,
+                       w.batch_gradients + <int64_t>b * d)
     w.pairs += w.pending_ends[B - 1]
     w.n_pending = 0
     return loss
@@ -894,26 +958,30 @@ def draw_noise(KernelModel model, uint64_t seed, Py_ssize_t n):
 # --------------------------------------------------------------------------------------------
 
 def sgns_update(float[::1] input_vector, float[:, ::1] output_vectors, int target,
-                const int32_t[::1] negatives, float alpha) -> float:
+                const int32_t[::1] negatives, float alpha, const float[::1] input_lockf=None
+                ) -> float:
     """One negative-sampling step for the pair (input_vector, target) with the given noise words,
     updating `input_vector` and rows of `output_vectors` in place. Returns the pair's loss before
-    the step."""
+    the step. `input_lockf`: the input vector's learning-rate factor, in a 1-element array."""
     cdef Model m
     cdef Worker w
     _check_update_args(input_vector, output_vectors, [target], negatives)
     gradient = np.zeros(input_vector.shape[0], dtype=np.float32)
     _fill_test_state(&m, &w, input_vector, output_vectors, gradient)
+    if input_lockf is not None:
+        m.input_lockf = lockf_pointer(input_lockf, 1)
     cdef const int32_t *noise = &negatives[0] if negatives.shape[0] else NULL
     return ns_pair(&m, &w, &input_vector[0], target, noise, <int>negatives.shape[0], alpha)
 
 
 def shared_negatives_update(float[:, ::1] input_vectors, float[:, ::1] output_vectors,
                             int centre, const int32_t[::1] contexts,
-                            const int32_t[::1] negatives, float alpha) -> float:
+                            const int32_t[::1] negatives, float alpha,
+                            const float[::1] input_lockf=None) -> float:
     """One shared-negatives step for the window of `centre` (docs/math.md, "Shared
     negatives"): the input rows of `contexts` each predict `centre`'s output row against the
     output rows of `negatives`, updating both matrices in place. Returns the window's loss
-    before the step."""
+    before the step. `input_lockf`: a learning-rate factor per input row, or None."""
     cdef Model m
     cdef Worker w
     cdef Py_ssize_t n_contexts = contexts.shape[0]
@@ -931,6 +999,8 @@ def shared_negatives_update(float[:, ::1] input_vectors, float[:, ::1] output_ve
     m.input_vectors = &input_vectors[0, 0]
     m.output_vectors = &output_vectors[0, 0]
     m.compute_loss = True
+    if input_lockf is not None:
+        m.input_lockf = lockf_pointer(input_lockf, input_vectors.shape[0])
     buffers = attach_window_buffers(&w, n_contexts, 1 + negatives.shape[0], m.dim)
     cdef const int32_t *noise = &negatives[0] if negatives.shape[0] else NULL
     return ns_shared_window(&m, &w, centre, &contexts[0], <int>n_contexts, noise,
@@ -938,10 +1008,11 @@ def shared_negatives_update(float[:, ::1] input_vectors, float[:, ::1] output_ve
 
 
 def hs_update(float[::1] input_vector, float[:, ::1] inner_vectors, const uint8_t[::1] code,
-              const int32_t[::1] points, float alpha) -> float:
+              const int32_t[::1] points, float alpha, const float[::1] input_lockf=None
+              ) -> float:
     """One hierarchical-softmax step towards the word with Huffman `code` along inner nodes
     `points`, updating in place: a window of one context word. Returns the pair's loss before
-    the step."""
+    the step. `input_lockf`: the input vector's learning-rate factor, in a 1-element array."""
     cdef Model m
     cdef Worker w
     cdef int32_t context = 0
@@ -955,6 +1026,8 @@ def hs_update(float[::1] input_vector, float[:, ::1] inner_vectors, const uint8_
     gradient = np.zeros(input_vector.shape[0], dtype=np.float32)
     _fill_test_state(&m, &w, input_vector, inner_vectors, gradient)
     m.input_vectors = &input_vector[0]  # a one-row input matrix: the context is row 0
+    if input_lockf is not None:
+        m.input_lockf = lockf_pointer(input_lockf, 1)
     m.code_offsets = &offsets_view[0]
     m.codes = &code[0]
     m.points = &points[0]
@@ -964,24 +1037,26 @@ def hs_update(float[::1] input_vector, float[:, ::1] inner_vectors, const uint8_
 
 
 def softmax_update(float[::1] input_vector, float[:, ::1] output_vectors,
-                   const int32_t[::1] contexts, float alpha) -> float:
+                   const int32_t[::1] contexts, float alpha, input_lockf=None) -> float:
     """One exact-softmax step for a centre (input_vector) and its context words, updating in
-    place: a minibatch of one centre. Returns the window's loss before the step."""
+    place: a minibatch of one centre. Returns the window's loss before the step.
+    `input_lockf`: the input vector's learning-rate factor, in a 1-element array."""
     if contexts.shape[0] == 0:
         raise ValueError("contexts must not be empty")
     inputs = np.asarray(input_vector)[None, :]  # a 1 x d view: the update lands in place
     return softmax_minibatch_update(inputs, output_vectors, np.zeros(1, np.int32),
                                     np.array([contexts.shape[0]], np.int64), contexts,
-                                    np.array([alpha], np.float32))
+                                    np.array([alpha], np.float32), input_lockf)
 
 
 def softmax_minibatch_update(float[:, ::1] input_vectors, float[:, ::1] output_vectors,
                              const int32_t[::1] centres, const int64_t[::1] context_ends,
-                             const int32_t[::1] contexts, const float[::1] alphas) -> float:
+                             const int32_t[::1] contexts, const float[::1] alphas,
+                             const float[::1] input_lockf=None) -> float:
     """One exact-softmax minibatch step, through the code that training runs: centre b is row
     centres[b] of `input_vectors`, its contexts are contexts[context_ends[b - 1]:context_ends[b]]
     and its learning rate alphas[b]. Updates both matrices in place; returns the minibatch's
-    loss before the step."""
+    loss before the step. `input_lockf`: a learning-rate factor per input row, or None."""
     cdef Model m
     cdef Worker w
     cdef Py_ssize_t n_centres = centres.shape[0]
@@ -1003,6 +1078,8 @@ def softmax_minibatch_update(float[:, ::1] input_vectors, float[:, ::1] output_v
     m.output_vectors = &output_vectors[0, 0]
     m.compute_loss = True
     m.softmax_batch = <int>n_centres
+    if input_lockf is not None:
+        m.input_lockf = lockf_pointer(input_lockf, input_vectors.shape[0])
     buffers = attach_softmax_buffers(&w, n_centres, contexts.shape[0], m.vocab_size, m.dim)
     cdef int32_t[::1] pending_centres = buffers[0]
     cdef float[::1] pending_alphas = buffers[1]
@@ -1039,6 +1116,7 @@ cdef void _fill_test_state(Model *m, Worker *w, float[::1] input_vector,
     memset(w, 0, sizeof(Worker))
     m.dim = <int>input_vector.shape[0]
     m.vocab_size = <int>output_vectors.shape[0]
+    m.input_vectors = &input_vector[0]  # row 0 of a one-row input matrix (add_input_step)
     m.output_vectors = &output_vectors[0, 0]
     m.compute_loss = True
     w.gradient = &gradient[0]
