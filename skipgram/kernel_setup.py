@@ -32,10 +32,13 @@ def make_kernel(
     vectors: np.ndarray,
     output_vectors: np.ndarray,
     compute_loss: bool,
+    lock_factors: np.ndarray | None = None,
 ) -> KernelModel:
     """The compiled kernel training `vectors` and `output_vectors` in place, with the tables
     of `kernel_tables`. The kernel gets the rows it trains (`Objective.kernel_rows`): for hs,
-    the V - 1 inner nodes of gensim's V-row matrix, as a view trained in place."""
+    the V - 1 inner nodes of gensim's V-row matrix, as a view trained in place.
+    `lock_factors`: a learning-rate factor per row of `vectors` (`vectors_lockf`), or None
+    when every row trains freely."""
     tables = dict(tables)
     keep = tables.pop("keep")
     output_vectors = output_vectors[: objective_of(params).kernel_rows(len(vectors))]
@@ -48,6 +51,7 @@ def make_kernel(
         params.negative,
         compute_loss=compute_loss,
         shrink_windows=params.shrink_windows,
+        input_lockf=lock_factors,
         **tables,
     )
 

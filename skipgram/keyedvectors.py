@@ -3,7 +3,8 @@
 `KeyedVectors` is what a user ships: it can be saved and loaded on its own, with no training
 state. It follows gensim 4.4's `KeyedVectors` name by name (docs/migration.md lists each one);
 the queries live in `skipgram.vector_queries`, saving and loading in `skipgram.vector_files`,
-the evaluations in `skipgram.evaluation`.
+the evaluations in `skipgram.evaluation`, the learning-rate factors of training
+(`vectors_lockf`) in `skipgram.lock_factors`.
 
 Similarities are cosines between unit-normalised vectors; the normalised matrix is computed
 once and cached until the vectors change.
@@ -25,6 +26,7 @@ import numpy.typing as npt
 from skipgram import evaluation, word2vec_format
 from skipgram._warnings import warn_at_caller
 from skipgram.evaluation import AnalogyResult, PairsResult
+from skipgram.lock_factors import LockFactors
 from skipgram.unknown_keys import UnknownKeyError
 from skipgram.vector_files import (
     COUNT,
@@ -43,7 +45,7 @@ __all__ = ["KEYED_VECTORS_KIND", "KeyedVectors", "check_finite"]
 logger = logging.getLogger(__name__)
 
 
-class KeyedVectors(VectorQueries, VectorFiles):
+class KeyedVectors(VectorQueries, VectorFiles, LockFactors):
     """A vocabulary of keys (words) mapped to rows of a float matrix.
 
     Two ways to make one:
@@ -381,6 +383,7 @@ class KeyedVectors(VectorQueries, VectorFiles):
         self._storage = self._vectors = self._vectors[order]
         if self.counts is not None:
             self.counts = self.counts[order]
+        self._reorder_lock_factors(order)
         self.invalidate_norms()
 
     # ---- editing ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from skipgram.io import gensim_save_options, mmap_flag
 from skipgram.kernel_setup import initial_vectors, kernel_tables, make_kernel, sentence_order_seed
 from skipgram.keyedvectors import KeyedVectors
 from skipgram.local_epochs import epoch_trainer, training_ids
+from skipgram.lock_factors import training_lock_factors
 from skipgram.loop import DivergenceError as DivergenceError  # re-exported: its old home
 from skipgram.loop import TrainingCall, train_epochs
 from skipgram.model_arguments import (
@@ -42,6 +43,7 @@ from skipgram.params import check_int, resolve_objective
 from skipgram.training import EpochStats, UnfinishedRun
 from skipgram.vocab import TrimRule, Vocabulary, effective_min_count, kept_words
 from skipgram.vocabulary_steps import ScannedCorpus, VocabularySteps
+from skipgram.warm_start import InitVectors, WarmStart, check_init_vectors, lock_factor, warm_start
 
 __all__ = ["DivergenceError", "SkipGram"]  # what other modules import from here
 
@@ -100,6 +102,17 @@ class SkipGram(Word2VecNames, VocabularySteps):
             `RULE_DISCARD` or `RULE_KEEP` (skipgram.vocab or gensim.utils): which words stay
             in the vocabulary, for this and later `build_vocab` calls that pass none (not
             saved).
+        init_vectors: pretrained vectors to start from (a warm start): a `KeyedVectors`, or
+            the path of a word2vec text or binary file, a GloVe file, a fastText `.vec` or a
+            skipgram file (the format is told from the file). Each vocabulary word found
+            there starts from its pretrained vector (`model.warm_start` says how many were
+            found); the others start at random. Their dimension must be `vector_size`.
+            Applied whenever initial weights are made (`build_vocab`, `init_weights`); the
+            new words of `build_vocab(update=True)` start at random. Not saved (the vectors
+            and `wv.vectors_lockf` are).
+        lock: how the pretrained rows train: "free" (the default; like every other row),
+            "frozen" (never move) or a float in [0, 1], their learning-rate factor (0.1:
+            they move a tenth as fast). Sets `wv.vectors_lockf`, gensim's per-word factors.
 
     Raises:
         TypeError: an unknown keyword (Python's own check; type checkers catch it too), a
@@ -139,6 +152,8 @@ class SkipGram(Word2VecNames, VocabularySteps):
         compute_loss: bool = False,
         callbacks: Iterable[Any] | Any = (),
         trim_rule: TrimRule | None = None,
+        init_vectors: InitVectors | None = None,
+        lock: str | float = "free",
         **unknown: NoReturn,
     ) -> None:
         # `**unknown` only exists to name the valid keywords (and gensim 3's renamed ones) in
@@ -173,6 +188,12 @@ class SkipGram(Word2VecNames, VocabularySteps):
         if trim_rule is not None and not callable(trim_rule):
             raise TypeError(f"trim_rule must be a function, got {type(trim_rule).__name__}")
         self.trim_rule = trim_rule
+        self._lock_factor = lock_factor(lock)
+        if init_vectors is not None:
+            check_init_vectors(init_vectors, vector_size)
+        self.init_vectors = init_vectors
+        self.lock = lock
+        self.warm_start: WarmStart | None = None  # what init_vectors did, once applied
         self.vocab: Vocabulary | None = None
         # Empty until the vocabulary exists, as in gensim: typed, and never None.
         self.wv = KeyedVectors([], np.zeros((0, vector_size), dtype=np.float32))
@@ -304,6 +325,8 @@ class SkipGram(Word2VecNames, VocabularySteps):
         self.wv = KeyedVectors(self.vocab.words, vectors, self.vocab.counts)
         self.wv._query_warning = UNTRAINED_MODEL  # until train() starts updating them
         self._share_huffman_tree()
+        if self.init_vectors is not None:
+            self.warm_start = warm_start(self.wv, self.init_vectors, self._lock_factor)
         self.output_vectors = np.zeros((self._output_rows(), p.vector_size), dtype=np.float32)
         self.epochs_trained = 0
         self.loss_history = []
@@ -362,9 +385,11 @@ class SkipGram(Word2VecNames, VocabularySteps):
         rng = np.random.default_rng([p.seed, len(old)])
         new_rows = initial_vectors(len(added), p.vector_size, rng)
         untrained = self.wv._query_warning
+        known = self.wv
         self.wv = KeyedVectors(
             self.vocab.words, np.concatenate([self.wv.vectors, new_rows]), self.vocab.counts
         )
+        self.wv._take_lock_factors(known)  # known words keep theirs, new words train freely
         self.wv._query_warning = untrained  # new rows in a trained model: no warning
         self._share_huffman_tree()
         # hs: the Huffman tree is rebuilt from the new counts, so inner-node rows keep their
@@ -511,7 +536,14 @@ class SkipGram(Word2VecNames, VocabularySteps):
 
     def _kernel(self, compute_loss: bool) -> KernelModel:
         tables = kernel_tables(self.vocab, self.params)
-        return make_kernel(tables, self.params, self.wv.vectors, self.output_vectors, compute_loss)
+        return make_kernel(
+            tables,
+            self.params,
+            self.wv.vectors,
+            self.output_vectors,
+            compute_loss,
+            training_lock_factors(self.wv),
+        )
 
     # ---- queries (delegated to the vectors) ------------------------------------------------
 

@@ -14,10 +14,12 @@ import numpy as np
 from skipgram._warnings import UNTRAINED_MODEL
 from skipgram.io import ModelFormatError, decode_words, encode_words, load_arrays, save_arrays
 from skipgram.keyedvectors import KeyedVectors, check_finite
+from skipgram.lock_factors import check_lock_factors, training_lock_factors
 from skipgram.objectives import objective_of
 from skipgram.params import FLOAT_BOUNDS, Parameters, check_float
 from skipgram.training import UnfinishedRun
 from skipgram.vocab import Vocabulary
+from skipgram.warm_start import WarmStart
 
 if TYPE_CHECKING:
     from skipgram.model import SkipGram
@@ -40,6 +42,7 @@ def save_model(model: SkipGram, path: str | os.PathLike[str]) -> None:
         "train_count": model.train_count,
         "min_alpha_yet_reached": model.min_alpha_yet_reached,
         "unfinished_run": None if model.unfinished_run is None else model.unfinished_run.to_json(),
+        "warm_start": None if model.warm_start is None else model.warm_start.to_json(),
     }
     arrays = {
         **encode_words(model.vocab.words),
@@ -47,6 +50,9 @@ def save_model(model: SkipGram, path: str | os.PathLike[str]) -> None:
         "vectors": model.wv.vectors,
         "output_vectors": model.output_vectors,
     }
+    lock_factors = training_lock_factors(model.wv)
+    if lock_factors is not None:  # saved only when some word is locked or damped
+        arrays["vectors_lockf"] = lock_factors
     save_arrays(path, MODEL_KIND, arrays, metadata)
 
 
@@ -85,6 +91,11 @@ def load_model(cls: type[SkipGram], path: str | os.PathLike[str], mmap: bool = F
         model.unfinished_run = None if unfinished is None else UnfinishedRun.from_json(unfinished)
         if model.train_count < 0:
             raise ValueError("train_count is negative")
+        warm = metadata.get("warm_start")  # absent from files before warm starts
+        model.warm_start = None if warm is None else WarmStart.from_json(warm)
+        if "vectors_lockf" in arrays:
+            check_lock_factors(arrays["vectors_lockf"], len(words))
+            model.wv.vectors_lockf = np.array(arrays["vectors_lockf"])  # a copy, never mapped
     except (KeyError, TypeError, ValueError, OverflowError) as error:
         if isinstance(error, ModelFormatError):
             raise

@@ -4,7 +4,6 @@ step, under every objective. Output vectors are never affected."""
 
 import numpy as np
 import pytest
-
 from skipgram._inner import (
     KernelModel,
     KernelWorker,
