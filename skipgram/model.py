@@ -385,11 +385,11 @@ class SkipGram(Word2VecNames, VocabularySteps):
         rng = np.random.default_rng([p.seed, len(old)])
         new_rows = initial_vectors(len(added), p.vector_size, rng)
         untrained = self.wv._query_warning
-        known = self.wv
+        old_vectors = self.wv
         self.wv = KeyedVectors(
             self.vocab.words, np.concatenate([self.wv.vectors, new_rows]), self.vocab.counts
         )
-        self.wv._take_lock_factors(known)  # known words keep theirs, new words train freely
+        self.wv._take_lock_factors(old_vectors)  # known words keep theirs, new ones train freely
         self.wv._query_warning = untrained  # new rows in a trained model: no warning
         self._share_huffman_tree()
         # hs: the Huffman tree is rebuilt from the new counts, so inner-node rows keep their
