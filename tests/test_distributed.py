@@ -520,6 +520,14 @@ def test_an_unknown_parameter_is_a_type_error_listing_valid_ones(client, tmp_pat
         train([str(tmp_path / "a.txt")], client, vectorsize=10)
 
 
+def test_a_warm_start_is_refused_rather_than_trained_without_its_locks(client, tmp_path):
+    from skipgram import KeyedVectors
+
+    pretrained = KeyedVectors(["a"], np.zeros((1, 10), np.float32))
+    with pytest.raises(TypeError, match="init_vectors is not supported by distributed"):
+        train([str(tmp_path / "a.txt")], client, init_vectors=pretrained, lock="frozen")
+
+
 @pytest.mark.parametrize(
     ("option", "message"),
     [({"sync_words": 0}, "sync_words"), ({"max_retries": -1}, "max_retries")],

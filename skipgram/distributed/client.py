@@ -85,6 +85,12 @@ def train(
                 "counted on the workers (filter the tokens of the files instead, or train "
                 "with SkipGram on one machine)"
             )
+    if params.get("init_vectors") is not None:
+        raise TypeError(
+            "init_vectors is not supported by distributed training: the workers do not apply "
+            "the pretrained rows' learning-rate factors (vectors_lockf); warm-start with "
+            "SkipGram on one machine"
+        )
     model = SkipGram(**params)  # validates the parameters, with SkipGram's messages
     _check_int("max_sentence_length", max_sentence_length, low=1)
     _check_int("max_retries", max_retries, low=0)
