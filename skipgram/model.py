@@ -43,7 +43,14 @@ from skipgram.params import check_int, resolve_objective
 from skipgram.training import EpochStats, UnfinishedRun
 from skipgram.vocab import TrimRule, Vocabulary, effective_min_count, kept_words
 from skipgram.vocabulary_steps import ScannedCorpus, VocabularySteps
-from skipgram.warm_start import InitVectors, WarmStart, check_init_vectors, lock_factor, warm_start
+from skipgram.warm_start import (
+    DEFAULT_LOCK,
+    InitVectors,
+    WarmStart,
+    check_init_vectors,
+    lock_factor,
+    warm_start,
+)
 
 __all__ = ["DivergenceError", "SkipGram"]  # what other modules import from here
 
@@ -110,9 +117,11 @@ class SkipGram(Word2VecNames, VocabularySteps):
             Applied whenever initial weights are made (`build_vocab`, `init_weights`); the
             new words of `build_vocab(update=True)` start at random. Not saved (the vectors
             and `wv.vectors_lockf` are).
-        lock: how the pretrained rows train: "free" (the default; like every other row),
-            "frozen" (never move) or a float in [0, 1], their learning-rate factor (0.1:
-            they move a tenth as fast). Sets `wv.vectors_lockf`, gensim's per-word factors.
+        lock: how the pretrained rows train: a float in [0, 1], their learning-rate factor
+            (the default 0.1: they move a tenth as fast as the other rows, which on small
+            domain corpora kept most of what they knew and still adapted them), "free"
+            (1.0, like every other row) or "frozen" (0.0, never move). Sets
+            `wv.vectors_lockf`, gensim's per-word factors.
 
     Raises:
         TypeError: an unknown keyword (Python's own check; type checkers catch it too), a
@@ -153,7 +162,7 @@ class SkipGram(Word2VecNames, VocabularySteps):
         callbacks: Iterable[Any] | Any = (),
         trim_rule: TrimRule | None = None,
         init_vectors: InitVectors | None = None,
-        lock: str | float = "free",
+        lock: str | float = DEFAULT_LOCK,
         **unknown: NoReturn,
     ) -> None:
         # `**unknown` only exists to name the valid keywords (and gensim 3's renamed ones) in

@@ -166,8 +166,14 @@ def test_init_vectors_start_the_known_words_from_the_pretrained_vectors(corpus):
     assert model.warm_start.vocabulary_size == 12
     assert model.warm_start.pretrained_words == 4
     assert model.warm_start.fraction_found == pytest.approx(0.25)
-    assert model.warm_start.lock == 1.0 and model.lock == "free"
-    assert np.all(model.wv.vectors_lockf == 1.0)
+    assert model.warm_start.lock == model.lock == 0.1  # damped by default
+    assert sorted(set(model.wv.vectors_lockf.tolist())) == [np.float32(0.1), 1.0]
+    assert model.wv.vectors_lockf[model.wv.get_index("g1w1")] == np.float32(0.1)
+
+
+def test_free_pretrained_rows_keep_factors_of_one(corpus):
+    model = SkipGram(corpus, init_vectors=pretrained(["g0w0"]), lock="free", **SMALL)
+    assert model.warm_start.lock == 1.0 and model.wv._lockf is None
 
 
 def test_frozen_pretrained_rows_stay_and_the_rest_trains(corpus):
