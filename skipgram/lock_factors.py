@@ -84,7 +84,8 @@ class LockFactors:
                 ``SkipGram(init_vectors=...)`` or `add_vectors`).
             lockf: the learning-rate factor of the vectors read (finite, >= 0).
             binary: the file is in the binary format.
-            encoding, unicode_errors: how the words are decoded (as in `bytes.decode`).
+            encoding: how the words are decoded (as in `bytes.decode`).
+            unicode_errors: what to do with bytes that do not decode (as in `bytes.decode`).
 
         Raises:
             ValueError: the file's vectors have another dimension than these (both are
