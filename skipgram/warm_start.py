@@ -34,9 +34,9 @@ logger = logging.getLogger(__name__)
 
 # The named values of `lock`, as learning-rate factors.
 LOCKS = {"free": 1.0, "frozen": 0.0}
-# On two small domain corpora (docs/benchmarks.md, "Warm starts"), free pretrained rows lost
-# much of what they knew (Bible analogies 0.62 -> 0.38) and frozen ones learnt nothing from the
-# domain; at 0.1 they kept nearly all of it (0.59) and gained on the Jargon File.
+# On four small domain corpora (docs/benchmarks.md, "Warm starts"), free pretrained rows lost
+# much of what they knew (Bible analogies 0.63 -> 0.39) and frozen ones learnt nothing from the
+# domain; at 0.1 they kept nearly all of it (0.58) and gained on the two computing corpora.
 DEFAULT_LOCK = 0.1
 GLOVE = "glove"
 # What `init_vectors` may be: vectors in memory, or the path of a file holding them.
