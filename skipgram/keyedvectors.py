@@ -2,9 +2,10 @@
 
 `KeyedVectors` is what a user ships: it can be saved and loaded on its own, with no training
 state. It follows gensim 4.4's `KeyedVectors` name by name (docs/migration.md lists each one);
-the queries live in `skipgram.vector_queries`, saving and loading in `skipgram.vector_files`,
-the evaluations in `skipgram.evaluation`, the learning-rate factors of training
-(`vectors_lockf`) in `skipgram.lock_factors`.
+the queries live in `skipgram.vector_queries` (pairs of keys), `skipgram.neighbour_queries`
+(nearest neighbours) and `skipgram.key_set_queries` (lists of keys), saving and loading in
+`skipgram.vector_files`, the evaluations in `skipgram.evaluation`, the learning-rate factors
+of training (`vectors_lockf`) in `skipgram.lock_factors`.
 
 Similarities are cosines between unit-normalised vectors; the normalised matrix is computed
 once and cached until the vectors change.
@@ -26,7 +27,9 @@ import numpy.typing as npt
 from skipgram import evaluation, word2vec_format
 from skipgram._warnings import warn_at_caller
 from skipgram.evaluation import AnalogyResult, PairsResult
+from skipgram.key_set_queries import KeySetQueries
 from skipgram.lock_factors import LockFactors
+from skipgram.neighbour_queries import NeighbourQueries
 from skipgram.unknown_keys import UnknownKeyError
 from skipgram.vector_files import (
     COUNT,
@@ -35,7 +38,7 @@ from skipgram.vector_files import (
     check_attribute,
     check_finite,
 )
-from skipgram.vector_queries import Key, VectorQueries, is_key
+from skipgram.vector_queries import Key, is_key
 
 if TYPE_CHECKING:
     from skipgram.vocab import HuffmanTree
@@ -45,7 +48,7 @@ __all__ = ["KEYED_VECTORS_KIND", "KeyedVectors", "check_finite"]
 logger = logging.getLogger(__name__)
 
 
-class KeyedVectors(VectorQueries, VectorFiles, LockFactors):
+class KeyedVectors(NeighbourQueries, KeySetQueries, VectorFiles, LockFactors):
     """A vocabulary of keys (words) mapped to rows of a float matrix.
 
     Two ways to make one:
