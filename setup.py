@@ -13,8 +13,10 @@ HEADERS = [
     "skipgram/_float_mode.h",
     "skipgram/_rng.h",
     "skipgram/_c_helpers.pxd",
-    # The tokenizer's parts (declarations, the word table, UTF-8 rules, growable buffers).
+    # The tokenizer's parts (declarations, the lexer, the word table, UTF-8 rules, growable
+    # buffers).
     "skipgram/_tokenize.pxd",
+    "skipgram/_lexer.pxd",
     "skipgram/_word_table.pxd",
     "skipgram/_utf8.pxd",
     "skipgram/_buffers.pxd",

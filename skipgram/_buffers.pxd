@@ -1,6 +1,6 @@
-# Growable malloc'd arrays, shared by the tokenizer (_tokenize.pyx) and its word table
-# (_word_table.pxd): doubling on growth (amortised O(1) appends), giving memory back once a
-# buffer that grew large is mostly empty.
+# Growable malloc'd arrays, shared by the tokenizer (_tokenize.pyx), its lexer (_lexer.pxd)
+# and its word table (_word_table.pxd): doubling on growth (amortised O(1) appends), giving
+# memory back once a buffer that grew large is mostly empty.
 
 from libc.stdint cimport SIZE_MAX
 from libc.stdlib cimport realloc

@@ -4,6 +4,7 @@ from libc.stdint cimport int32_t, int64_t, uint8_t
 
 cimport cython
 
+from skipgram._lexer cimport Lexer
 from skipgram._word_table cimport WordTable
 
 cdef enum:
@@ -38,17 +39,8 @@ cdef class Tokenizer:
     #: Whether a line end ends a sentence (LineSentence) or is whitespace (text8).
     cdef readonly bint lines_are_sentences
 
-    # Scanning state carried from one feed() to the next. A token still open at the end of a
-    # block has its bytes so far copied to tokbuf (tok_len > 0 exactly when one is carried).
-    # pend holds the 1-2 bytes at the end of the last block that may begin a multi-byte
-    # separator; they are also in tokbuf, tentatively, as token bytes.
-    cdef bint in_token
-    cdef uint8_t *tokbuf
-    cdef size_t tok_len, tok_cap
-    cdef uint8_t pend[3]
-    cdef size_t n_pend
-    cdef size_t file_pos        # bytes of the current file fed before the current block
-    cdef size_t tok_abs         # offset in the current file where the open token starts
+    # Where the lexer stands in the current file, carried from one feed() to the next.
+    cdef Lexer lexer
     cdef bint from_str          # feed_words() is running: its words need no UTF-8 check
 
     # errors="replace": an invalid token's repaired bytes (see _repair).
@@ -73,9 +65,6 @@ cdef class Tokenizer:
     cdef int _repair(self, const uint8_t *p, size_t n, size_t first_bad) noexcept nogil
     cdef int _end_sentence(self) noexcept nogil
     cdef int _record_sentence(self) noexcept nogil
-    cdef int _carry(self, const uint8_t *p, size_t n) noexcept nogil
-    cdef int _end_token(self, const uint8_t *p, size_t start, size_t end) noexcept nogil
-    cdef int _resolve_pending(self, const uint8_t *p, size_t n, size_t *consumed) noexcept nogil
     cdef int _scan(self, const uint8_t *p, size_t n) noexcept nogil
     cdef int _finish(self) noexcept nogil
     cdef list _keys(self)

@@ -6,18 +6,9 @@
 encoding utf-8 and errors "strict" (the default) or "replace", with every word replaced by an
 id, but it never makes a Python object per token: bytes go in, numpy arrays come out.
 
-How LineSentence's semantics map to bytes:
-    lines       Python's universal newlines end a line at "\\n", "\\r" or "\\r\\n". Ending a line
-                at both bytes of "\\r\\n" only adds an empty line in between, and empty lines yield
-                nothing, so "\\r" and "\\n" are simply both line ends; no state is needed for a
-                "\\r\\n" cut by a block boundary.
-    tokens      str.split() separates at every character whose str.isspace() is true. In UTF-8
-                those are the ASCII bytes \\t \\n \\x0b \\x0c \\r \\x1c-\\x1f and space, and the
-                sequences of U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F,
-                U+205F and U+3000. UTF-8 lead and continuation bytes are disjoint, so in valid
-                text such a sequence can only match at a character boundary. Of these only
-                \\n and \\r end a line: file iteration, unlike str.splitlines(), does not break at
-                U+0085, U+2028, U+2029, \\x0b, \\x0c or \\x1c-\\x1e.
+How LineSentence's semantics map to bytes: tokens and lines are found by the lexer
+(_lexer.pxd), exactly where str.split() and Python's universal newlines put them; this module
+turns them into sentences and words:
     sentences   A line of more than max_sentence_length tokens is cut into consecutive sentences
                 of max_sentence_length tokens, the last one shorter; nothing is dropped.
     decoding    Python's UTF-8 codec. Separators are valid by construction, so the text is
@@ -31,8 +22,9 @@ How LineSentence's semantics map to bytes:
                 decoding the whole line first, and U+FFFD is not whitespace.
 
 Words are told apart by their UTF-8 bytes, which is the same as comparing the decoded strings.
-This file is the lexer and the Tokenizer's Python API; the words themselves are kept by the
-word table (_word_table.pxd), which also counts and prunes them for `max_vocab_size`.
+This file is the Tokenizer: its sentences, decoding and Python API. The lexer (_lexer.pxd) finds
+the tokens; the words themselves are kept by the word table (_word_table.pxd), which also
+counts and prunes them for `max_vocab_size`.
 """
 
 import numbers
@@ -44,7 +36,15 @@ from libc.stdlib cimport free
 from libc.string cimport memcpy, memmove
 
 from skipgram._buffers cimport reserve, shrink
-from skipgram._utf8 cimport separator_length, utf8_error_at, utf8_repair
+from skipgram._lexer cimport (
+    LEX_BLOCK_END,
+    LEX_LINE_END,
+    LEX_TOKEN,
+    lex_finish,
+    lex_next,
+    lexer_free,
+)
+from skipgram._utf8 cimport utf8_error_at, utf8_repair
 from skipgram._word_table cimport (
     ERR_NOMEM,
     ERR_TOO_MANY,
@@ -58,15 +58,6 @@ from skipgram._word_table cimport (
     word_hash,
 )
 
-# Byte classes for the scanning loop. Everything that is not one of the special bytes below is
-# part of a token, including every byte of a multi-byte character that cannot start a separator,
-# so the inner loop over a token's bytes is one table lookup per byte.
-cdef enum:
-    WORD = 0       # part of a token
-    SPACE = 1      # ASCII whitespace that is not a line end
-    NEWLINE = 2    # "\n" or "\r": ends the token and the line
-    LEAD = 3       # C2, E1, E2, E3: first byte of every multi-byte whitespace character
-
 # Status codes of the nogil functions beyond the word table's (OK, ERR_NOMEM, ERR_TOO_MANY);
 # the caller turns them into exceptions with the GIL held.
 cdef enum:
@@ -78,23 +69,6 @@ cdef size_t NOGIL_MIN_BYTES = 1 << 14
 cdef size_t MIN_SLOTS = 1 << 10
 # The first pruning drops the words seen once, as word2vec.c's ReduceVocab does.
 cdef int64_t FIRST_PRUNE_THRESHOLD = 2
-
-cdef uint8_t BYTE_CLASS[256]
-
-
-cdef void _init_byte_classes() noexcept:
-    cdef int b
-    for b in range(256):
-        BYTE_CLASS[b] = WORD
-    for b in (0x09, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x20):
-        BYTE_CLASS[b] = SPACE
-    BYTE_CLASS[0x0A] = NEWLINE
-    BYTE_CLASS[0x0D] = NEWLINE
-    for b in (0xC2, 0xE1, 0xE2, 0xE3):
-        BYTE_CLASS[b] = LEAD
-
-
-_init_byte_classes()
 
 
 # Its attributes and C methods are declared in _tokenize.pxd.
@@ -222,21 +196,17 @@ cdef class Tokenizer:
     cdef void _release(self) noexcept:
         """Free every buffer and zero the state (also used by __init__, which may run twice)."""
         table_free(&self.table)
+        lexer_free(&self.lexer)
         free(self.ids)
         free(self.lens)
-        free(self.tokbuf)
         free(self.fixbuf)
         self.fixbuf = NULL
         self.fix_len = self.fix_cap = 0
         self.ids = NULL
         self.lens = NULL
-        self.tokbuf = NULL
         self.n_ids = self.ids_cap = self.committed = 0
         self.n_lens = self.lens_cap = 0
         self.cur_len = 0
-        self.in_token = False
-        self.tok_len = self.tok_cap = self.n_pend = 0
-        self.file_pos = self.tok_abs = 0
         self.prunes = 0
         self.keep_words = self.keep_rule_error = None
         self.broken = False
@@ -335,7 +305,7 @@ cdef class Tokenizer:
             # a str).
             bad = -1 if self.from_str else utf8_error_at(p, n)
             if bad >= 0 and not self.replace_errors:
-                self.err_offset = self.tok_abs + <size_t>bad
+                self.err_offset = self.lexer.tok_abs + <size_t>bad
                 self.err_snippet_len = n if n < SNIPPET_BYTES else SNIPPET_BYTES
                 memcpy(self.err_snippet, p, self.err_snippet_len)
                 return ERR_UTF8
@@ -390,131 +360,35 @@ cdef class Tokenizer:
         self.committed = self.n_ids
         return self._bound_vocabulary()
 
-    cdef int _carry(self, const uint8_t *p, size_t n) noexcept nogil:
-        """Append p[:n] to the open token's bytes kept across blocks."""
-        if reserve(<void **>&self.tokbuf, &self.tok_cap, self.tok_len + n, 1):
-            return ERR_NOMEM
-        memcpy(self.tokbuf + self.tok_len, p, n)
-        self.tok_len += n
-        return OK
-
-    cdef int _end_token(self, const uint8_t *p, size_t start, size_t end) noexcept nogil:
-        """Close the open token, which ends at p[end] and began at p[start] or, if it was
-        carried over from earlier blocks, in tokbuf (then start is 0)."""
-        cdef int status
-        self.in_token = False
-        if self.tok_len == 0:
-            return self._emit(p + start, end - start) if end > start else OK
-        status = self._carry(p, end)
-        if status == OK:
-            status = self._emit(self.tokbuf, self.tok_len)
-        self.tok_len = 0
-        return status
-
-    cdef int _resolve_pending(self, const uint8_t *p, size_t n, size_t *consumed) noexcept nogil:
-        """Decide, with the first bytes of this block, whether the bytes held in pend begin a
-        separator. Sets *consumed to the number of bytes of p used up by the decision."""
-        cdef uint8_t window[3]
-        cdef size_t held = self.n_pend
-        cdef size_t m = n if n < 3 - held else 3 - held
-        cdef int k, status
-        memcpy(window, self.pend, held)
-        memcpy(window + held, p, m)
-        k = separator_length(window, held + m)
-        if k < 0:
-            # Still a proper prefix, so this block (1 byte, or 2 after one held byte) is too.
-            memcpy(self.pend + held, p, n)
-            self.n_pend = held + n
-            consumed[0] = n
-            return self._carry(p, n)  # tentatively token bytes, like the held ones
-        self.n_pend = 0
-        if k == 0:
-            # An ordinary character: the held bytes stay in tokbuf and the token goes on.
-            consumed[0] = 0
-            return OK
-        # A separator: take its held bytes back out of the token, which ends before them.
-        self.tok_len -= held
-        consumed[0] = <size_t>k - held
-        self.in_token = False
-        status = self._emit(self.tokbuf, self.tok_len) if self.tok_len else OK
-        self.tok_len = 0
-        return status
-
     cdef int _scan(self, const uint8_t *p, size_t n) noexcept nogil:
         """Tokenise one block, continuing from the state the previous block left."""
         cdef size_t i = 0
-        cdef size_t start = 0  # first byte of the open token in this block (0 if carried over)
-        cdef uint8_t cls
-        cdef int k
+        cdef const uint8_t *token
+        cdef size_t length
+        cdef int event
         cdef int status = OK
-        if self.n_pend:
-            status = self._resolve_pending(p, n, &i)
-            if status != OK or self.n_pend:
-                self.file_pos += n
+        while True:
+            event = lex_next(&self.lexer, p, n, &i, &token, &length)
+            if event == LEX_TOKEN:
+                status = self._emit(token, length)
+            elif event == LEX_LINE_END:
+                if self.lines_are_sentences:
+                    status = self._end_sentence()
+            elif event == LEX_BLOCK_END:
+                return OK
+            else:
+                return ERR_NOMEM
+            if status != OK:
                 return status
-        while i < n:
-            cls = BYTE_CLASS[p[i]]
-            if cls == WORD:
-                if not self.in_token:
-                    self.in_token = True
-                    start = i
-                    self.tok_abs = self.file_pos + i
-                i += 1
-                while i < n and BYTE_CLASS[p[i]] == WORD:  # the hot loop: a token's bytes
-                    i += 1
-                continue
-            if cls == LEAD:
-                k = separator_length(p + i, n - i)
-                if k == 0:  # a multi-byte character that is not whitespace: token bytes
-                    if not self.in_token:
-                        self.in_token = True
-                        start = i
-                        self.tok_abs = self.file_pos + i
-                    i += 1
-                    continue
-                if k < 0:
-                    # The block ends inside what may be a separator. Hold its bytes back as
-                    # tentative token bytes (carried below) until the next block decides.
-                    if not self.in_token:
-                        self.in_token = True
-                        start = i
-                        self.tok_abs = self.file_pos + i
-                    memcpy(self.pend, p + i, n - i)
-                    self.n_pend = n - i
-                    break
-                if self.in_token:
-                    status = self._end_token(p, start, i)
-                    if status != OK:
-                        return status
-                i += <size_t>k
-                continue
-            # SPACE or NEWLINE
-            if self.in_token:
-                status = self._end_token(p, start, i)
-                if status != OK:
-                    return status
-            if cls == NEWLINE and self.lines_are_sentences:
-                status = self._end_sentence()
-                if status != OK:
-                    return status
-            i += 1
-        if self.in_token:  # the token goes on in the next block: keep its bytes
-            status = self._carry(p + start, n - start)
-        self.file_pos += n
-        return status
 
     cdef int _finish(self) noexcept nogil:
+        cdef const uint8_t *token
+        cdef size_t length
         cdef int status = OK
-        # Held bytes that never became a separator are token bytes (and truncated UTF-8).
-        self.n_pend = 0
-        if self.in_token:  # an open token at this point is always carried, so it is in tokbuf
-            self.in_token = False
-            if self.tok_len:
-                status = self._emit(self.tokbuf, self.tok_len)
-            self.tok_len = 0
+        if lex_finish(&self.lexer, &token, &length):
+            status = self._emit(token, length)
         if status == OK:
             status = self._end_sentence()
-        self.file_pos = 0
         return status
 
     # ---------------------------------------------------------------------------------------
@@ -571,7 +445,7 @@ cdef class Tokenizer:
         self.n_lens = 0
         shrink(<void **>&self.ids, &self.ids_cap, self.n_ids, sizeof(int32_t))
         shrink(<void **>&self.lens, &self.lens_cap, 0, sizeof(int64_t))
-        shrink(<void **>&self.tokbuf, &self.tok_cap, self.tok_len, 1)
+        shrink(<void **>&self.lexer.tokbuf, &self.lexer.tok_cap, self.lexer.tok_len, 1)
         shrink(<void **>&self.fixbuf, &self.fix_cap, 0, 1)
         return ids, lengths
 

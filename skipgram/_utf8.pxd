@@ -1,6 +1,7 @@
-# What the lexer (skipgram/_tokenize.pyx) needs to know about UTF-8: which multi-byte
-# sequences are whitespace to str.split(), which sequences Python's UTF-8 codec accepts, and how
-# its "replace" handler repairs the others. Inline functions, compiled into the lexer.
+# What the tokenizer needs to know about UTF-8: which multi-byte sequences are whitespace to
+# str.split() (for the lexer, skipgram/_lexer.pxd), which sequences Python's UTF-8 codec
+# accepts, and how its "replace" handler repairs the others (for skipgram/_tokenize.pyx).
+# Inline functions, compiled into the tokenizer.
 
 from libc.stdint cimport int64_t, uint8_t
 from libc.string cimport memcpy

@@ -1,10 +1,14 @@
-"""Trained word vectors, independent of the trainer: lookup, editing and persistence.
+"""Trained word vectors, independent of the trainer: the keys, the matrix, its cached norms
+and per-key counts.
 
 `KeyedVectors` is what a user ships: it can be saved and loaded on its own, with no training
-state. It follows gensim 4.4's `KeyedVectors` name by name (docs/migration.md lists each one);
-the queries live in `skipgram.vector_queries`, saving and loading in `skipgram.vector_files`,
-the evaluations in `skipgram.evaluation`, the learning-rate factors of training
-(`vectors_lockf`) in `skipgram.lock_factors`.
+state. It follows gensim 4.4's `KeyedVectors` name by name (docs/migration.md lists each one).
+The class is assembled from one module per concept: the queries on pairs of keys in
+`skipgram.vector_queries`, nearest neighbours in `skipgram.neighbour_queries`, queries on
+lists of keys in `skipgram.key_set_queries`, editing in `skipgram.vector_editing`, saving and
+loading in `skipgram.vector_files`, the learning-rate factors of training (`vectors_lockf`) in
+`skipgram.lock_factors` and gensim's aliases and removed names in
+`skipgram.gensim_vector_names`; the evaluations are computed in `skipgram.evaluation`.
 
 Similarities are cosines between unit-normalised vectors; the normalised matrix is computed
 once and cached until the vectors change.
@@ -12,11 +16,8 @@ once and cached until the vectors change.
 
 from __future__ import annotations
 
-import logging
 import os
-import warnings
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
 from numbers import Integral
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +27,12 @@ import numpy.typing as npt
 from skipgram import evaluation, word2vec_format
 from skipgram._warnings import warn_at_caller
 from skipgram.evaluation import AnalogyResult, PairsResult
+from skipgram.gensim_vector_names import KeyedVectorsNames
+from skipgram.key_set_queries import KeySetQueries
 from skipgram.lock_factors import LockFactors
+from skipgram.neighbour_queries import NeighbourQueries
 from skipgram.unknown_keys import UnknownKeyError
+from skipgram.vector_editing import VectorEditing, checked_counts
 from skipgram.vector_files import (
     COUNT,
     KEYED_VECTORS_KIND,
@@ -35,17 +40,17 @@ from skipgram.vector_files import (
     check_attribute,
     check_finite,
 )
-from skipgram.vector_queries import Key, VectorQueries, is_key
+from skipgram.vector_queries import Key, is_key
 
 if TYPE_CHECKING:
     from skipgram.vocab import HuffmanTree
 
 __all__ = ["KEYED_VECTORS_KIND", "KeyedVectors", "check_finite"]
 
-logger = logging.getLogger(__name__)
 
-
-class KeyedVectors(VectorQueries, VectorFiles, LockFactors):
+class KeyedVectors(
+    NeighbourQueries, KeySetQueries, VectorEditing, KeyedVectorsNames, VectorFiles, LockFactors
+):
     """A vocabulary of keys (words) mapped to rows of a float matrix.
 
     Two ways to make one:
@@ -127,7 +132,7 @@ class KeyedVectors(VectorQueries, VectorFiles, LockFactors):
         # use, a view of it.
         self._storage = vectors if storage is None else storage
         self._vectors = vectors
-        self.counts = None if counts is None else self._checked_counts(counts, len(keys))
+        self.counts = None if counts is None else checked_counts(counts, len(keys))
         self.mapfile_path = mapfile_path
         self.invalidate_norms()
 
@@ -201,62 +206,10 @@ class KeyedVectors(VectorQueries, VectorFiles, LockFactors):
         self.fill_norms()
         return self._unit_vectors  # type: ignore[return-value]
 
-    def get_normed_vectors(self) -> np.ndarray:
-        """The unit-length vectors, as gensim's method (a read-only view of the cache; a zero
-        vector stays zero, where gensim divides by zero)."""
-        return self.unit_vectors
-
     def unit_normalize_all(self) -> None:
         """Scale every vector to unit length, in place (training on from them makes no sense)."""
         self._vectors[...] = self.unit_vectors
         self.invalidate_norms()
-
-    def init_sims(self, replace: bool = False) -> None:
-        """Deprecated in gensim 4 (use `fill_norms`); `replace=True` is `unit_normalize_all`."""
-        warnings.warn(
-            "init_sims is deprecated: use fill_norms() (or unit_normalize_all())",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        self.fill_norms()
-        if replace:
-            self.unit_normalize_all()
-
-    @property
-    def next_index(self) -> int:
-        """gensim's slot for the next `add_vector`: here always len(self), as keys reserved
-        with `count` are room in the matrix, not empty slots."""
-        return len(self.index_to_key)
-
-    def add_lifecycle_event(self, event_name: str, log_level: int = logging.INFO, **event) -> None:
-        """gensim's record of what happened to the object (loaded, edited ...): kept in
-        `lifecycle_events` and logged, but not saved with the vectors."""
-        entry = {**event, "datetime": datetime.now().isoformat(), "event": event_name}
-        self.lifecycle_events = [*getattr(self, "lifecycle_events", []), entry]
-        logger.log(log_level, "%s lifecycle event %s", type(self).__name__, entry)
-
-    # gensim 3's names, which gensim 4 answers with an AttributeError saying what replaced
-    # them; so does skipgram.
-    @property
-    def index2word(self) -> list[str]:
-        raise AttributeError("index2word was replaced by index_to_key in gensim 4.0.0")
-
-    @property
-    def index2entity(self) -> list[str]:
-        raise AttributeError("index2entity was replaced by index_to_key in gensim 4.0.0")
-
-    @property
-    def vocab(self) -> dict:
-        raise AttributeError(
-            "the vocab attribute was removed in gensim 4.0.0: use key_to_index, index_to_key "
-            "and get_vecattr(key, 'count')"
-        )
-
-    @property
-    def vectors_norm(self) -> np.ndarray:
-        raise AttributeError(
-            "vectors_norm was removed in gensim 4.0.0: use get_normed_vectors() (or unit_vectors)"
-        )
 
     # ---- keys ------------------------------------------------------------------------------
 
@@ -301,11 +254,6 @@ class KeyedVectors(VectorQueries, VectorFiles, LockFactors):
         matrix = self.unit_vectors if norm else self._vectors
         return matrix[self.get_index(key)]
 
-    def word_vec(self, key: Key, norm: bool = False) -> np.ndarray:
-        """Deprecated alias of `get_vector` (as in gensim)."""
-        warnings.warn("word_vec is deprecated: use get_vector", DeprecationWarning, stacklevel=2)
-        return self.get_vector(key, norm)
-
     def __getitem__(self, key_or_keys: Key | Iterable[Key]) -> np.ndarray:
         """`wv["king"]` is one vector; `wv[["king", "queen"]]` stacks several."""
         if is_key(key_or_keys):
@@ -345,199 +293,7 @@ class KeyedVectors(VectorQueries, VectorFiles, LockFactors):
         index = self.get_index(key)
         if self.counts is None:
             self.counts = np.zeros(len(self), dtype=np.int64)
-        self.counts[index] = self._checked_counts([val], 1)[0]
-
-    @staticmethod
-    def _checked_counts(counts: Sequence[int] | np.ndarray, size: int) -> np.ndarray:
-        array = np.asarray(counts)
-        if array.shape != (size,) or (array.size and array.dtype.kind not in "iu"):
-            raise ValueError(f"counts must be {size} integers, got {array.dtype} {array.shape}")
-        if array.size and int(array.min()) < 0:
-            raise ValueError("counts cannot be negative")
-        return array.astype(np.int64)
-
-    @property
-    def expandos(self) -> dict[str, np.ndarray]:
-        """gensim's per-key attribute arrays: ``{"count": counts}``, or {} without counts."""
-        return {} if self.counts is None else {COUNT: self.counts}
-
-    def allocate_vecattrs(self, attrs: Sequence[str] | None = None, types=None) -> None:
-        """gensim's: make sure the attribute arrays exist, one value per key. The only
-        attribute is "count", whose array is created (zeros) if missing."""
-        for attr in attrs or []:
-            check_attribute(attr)
-            self._ensure_counts()
-
-    def sort_by_descending_frequency(self) -> None:
-        """Reorder the rows by descending count, as gensim (ties: the later row first)."""
-        if not len(self):
-            return
-        if self.counts is None:
-            raise ValueError("these vectors have no counts to sort by")
-        order = np.lexsort((-np.arange(len(self)), -self.counts))
-        self._reorder(order)
-
-    def _reorder(self, order: np.ndarray) -> None:
-        self.index_to_key = [self.index_to_key[row] for row in order.tolist()]
-        self.key_to_index = {key: row for row, key in enumerate(self.index_to_key)}
-        self._storage = self._vectors = self._vectors[order]
-        if self.counts is not None:
-            self.counts = self.counts[order]
-        self._reorder_lock_factors(order)
-        self.invalidate_norms()
-
-    # ---- editing ---------------------------------------------------------------------------
-
-    def add_vector(self, key: str, vector: npt.ArrayLike) -> int:
-        """Add one key and its vector; returns its row, so that ``vectors[row]`` is `vector`
-        (an existing key's vector is replaced). Repeated calls are cheap: the matrix grows
-        by more than one row at a time."""
-        self.add_vectors([key], np.asarray(vector).reshape(1, -1), replace=True)
-        return self.key_to_index[key]
-
-    def add_vectors(
-        self,
-        keys: str | Sequence[str],
-        weights: npt.ArrayLike,
-        extras: dict[str, npt.ArrayLike] | None = None,
-        replace: bool = False,
-    ) -> None:
-        """Add keys and their vectors. A key already present keeps its vector unless `replace`.
-
-        Args:
-            keys: the new keys (a single str adds one).
-            weights: their vectors: a len(keys) x vector_size matrix or a list of vectors
-                (cast to the matrix's dtype).
-            extras: per-key attributes of the keys; only ``{"count": counts}`` is stored.
-            replace: overwrite the vectors (and counts) of keys already present.
-
-        Raises:
-            ValueError: the shapes disagree, a vector is not finite, or a key is repeated.
-            TypeError: a key is not a str.
-        """
-        if isinstance(keys, str):
-            keys = [keys]
-            weights = np.asarray(weights).reshape(1, -1)
-        keys = list(keys)
-        matrix = self._new_rows(keys, weights)
-        new_counts = self._extra_counts(extras, len(keys))
-        present = [i for i, key in enumerate(keys) if key in self.key_to_index]
-        added = [i for i, key in enumerate(keys) if key not in self.key_to_index]
-        if replace and present:
-            rows = [self.key_to_index[keys[i]] for i in present]
-            self._vectors[rows] = matrix[present]
-            if new_counts is not None:
-                self._ensure_counts()[rows] = new_counts[present]
-        if added:
-            start = len(self)
-            self._grow(start + len(added))
-            self._vectors[start:] = matrix[added]
-            for offset, i in enumerate(added):
-                self.index_to_key.append(keys[i])
-                self.key_to_index[keys[i]] = start + offset
-            if self.counts is not None or new_counts is not None:
-                counts = np.zeros(len(self), dtype=np.int64)
-                if self.counts is not None:
-                    counts[:start] = self.counts
-                if new_counts is not None:
-                    counts[start:] = new_counts[added]
-                self.counts = counts
-        self.invalidate_norms()
-
-    def __setitem__(self, keys: str | Sequence[str], weights: npt.ArrayLike) -> None:
-        """``wv["king"] = vector`` (or a list of keys and a matrix): add or replace vectors."""
-        if isinstance(keys, str):
-            keys, weights = [keys], np.asarray(weights).reshape(1, -1)
-        self.add_vectors(keys, weights, replace=True)
-
-    def vectors_for_all(
-        self, keys: Iterable[Key], allow_inference: bool = True, copy_vecattrs: bool = False
-    ) -> KeyedVectors:
-        """A new KeyedVectors holding the known keys of `keys` (deduplicated, in order).
-        Counts are copied with `copy_vecattrs`; otherwise, as in gensim, they are placeholders
-        falling from len down to 1. `allow_inference` is gensim's (for FastText); here every
-        vector is a stored one."""
-        rows = list(dict.fromkeys(self.get_index(key) for key in keys if key in self))
-        counts = (
-            self.counts[rows]
-            if copy_vecattrs and self.counts is not None
-            else np.arange(len(rows), 0, -1)
-        )
-        return type(self)([self.index_to_key[row] for row in rows], self._vectors[rows], counts)
-
-    def resize_vectors(self, seed: int = 0) -> None:
-        """gensim's: after keys were appended to `index_to_key` directly, give them rows (small
-        random values, as gensim draws them from `seed`) and counts of 0. Every method here
-        keeps the two in step, so only code editing `index_to_key` itself needs this."""
-        target, known = len(self.index_to_key), self._vectors.shape[0]
-        if target == known:
-            return
-        self.key_to_index = {key: row for row, key in enumerate(self.index_to_key)}
-        if len(self.key_to_index) != target or not all(
-            isinstance(key, str) for key in self.index_to_key[known:]
-        ):
-            raise ValueError("index_to_key holds a key twice or a key that is not a str")
-        rng = np.random.default_rng(seed=seed)
-        resized = rng.random((target, self.vector_size), dtype=np.float32)
-        resized = ((resized * 2.0 - 1.0) / max(1, self.vector_size)).astype(self._vectors.dtype)
-        kept = min(target, known)
-        resized[:kept] = self._vectors[:kept]
-        self._storage = self._vectors = resized
-        if self.counts is not None:
-            counts = np.zeros(target, dtype=np.int64)
-            counts[:kept] = self.counts[:kept]
-            self.counts = counts
-        self.invalidate_norms()
-
-    def _new_rows(self, keys: list[str], weights: npt.ArrayLike) -> np.ndarray:
-        for key in keys:
-            if not isinstance(key, str):
-                raise TypeError(
-                    f"keys added are str, got {key!r}: an int key is read as a row number"
-                )
-        if len(set(keys)) != len(keys):
-            repeated = next(key for key in keys if keys.count(key) > 1)
-            raise ValueError(f"key {repeated!r} is given twice")
-        matrix = np.asarray(weights, dtype=np.float64)
-        if matrix.size != len(keys) * self.vector_size:
-            raise ValueError(
-                f"expected {len(keys)} vectors of {self.vector_size} values, got "
-                f"{np.shape(weights)}"
-            )
-        with np.errstate(over="ignore"):  # beyond float16's range: inf, refused just below
-            matrix = matrix.reshape(len(keys), self.vector_size).astype(self._vectors.dtype)
-        bad = np.flatnonzero(~np.isfinite(matrix).all(axis=1))
-        if len(bad):
-            raise ValueError(
-                f"the vector of {keys[bad[0]]!r} holds NaN or infinity (or a value beyond "
-                f"{matrix.dtype.name}'s range)"
-            )
-        return matrix
-
-    @staticmethod
-    def _extra_counts(extras: dict[str, npt.ArrayLike] | None, size: int) -> np.ndarray | None:
-        if not extras:
-            return None
-        unknown = set(extras) - {COUNT}
-        if unknown:
-            check_attribute(sorted(unknown)[0])
-        return KeyedVectors._checked_counts(np.asarray(extras[COUNT]).reshape(-1), size)
-
-    def _ensure_counts(self) -> np.ndarray:
-        if self.counts is None:
-            self.counts = np.zeros(len(self), dtype=np.int64)
-        return self.counts
-
-    def _grow(self, rows: int) -> None:
-        """Make `_vectors` `rows` rows long (new rows uninitialised), reallocating the storage
-        with some spare rows when it is full, so that adding keys one at a time does not copy
-        the whole matrix every time."""
-        if rows > self._storage.shape[0]:
-            spare = min(rows // 8, 1 << 16)
-            storage = np.empty((rows + spare, self.vector_size), dtype=self._vectors.dtype)
-            storage[: len(self._vectors)] = self._vectors
-            self._storage = storage
-        self._vectors = self._storage[:rows]
+        self.counts[index] = checked_counts([val], 1)[0]
 
     # ---- evaluation ------------------------------------------------------------------------
 
@@ -607,25 +363,3 @@ class KeyedVectors(VectorQueries, VectorFiles, LockFactors):
         return evaluation.evaluate_word_pairs(
             self, pairs, delimiter, restrict_vocab, case_insensitive, encoding, dummy4unknown
         )
-
-    @staticmethod
-    def log_accuracy(section: dict) -> None:
-        """gensim's: log the accuracy of one of `evaluate_word_analogies`' gensim sections."""
-        correct, incorrect = len(section["correct"]), len(section["incorrect"])
-        if correct + incorrect > 0:
-            logger.info(
-                "%s: %.1f%% (%i/%i)",
-                section["section"],
-                100.0 * correct / (correct + incorrect),
-                correct,
-                correct + incorrect,
-            )
-
-    @staticmethod
-    def log_evaluate_word_pairs(pearson, spearman, oov: float, pairs: object) -> None:
-        """gensim's: log the correlations and oov percentage of `evaluate_word_pairs`."""
-        logger.info("Pearson correlation coefficient against %s: %.4f", pairs, pearson[0])
-        logger.info(
-            "Spearman rank-order correlation coefficient against %s: %.4f", pairs, spearman[0]
-        )
-        logger.info("Pairs with unknown words ratio: %.1f%%", oov)

@@ -41,8 +41,9 @@ from skipgram.params import DEFAULT_ALPHA as DEFAULT_ALPHA  # re-exported: its o
 from skipgram.params import Parameters as Parameters  # re-exported: its old home
 from skipgram.params import check_int, resolve_objective
 from skipgram.training import EpochStats, UnfinishedRun
-from skipgram.vocab import TrimRule, Vocabulary, effective_min_count, kept_words
+from skipgram.vocab import TrimRule, Vocabulary
 from skipgram.vocabulary_steps import ScannedCorpus, VocabularySteps
+from skipgram.vocabulary_update import VocabularyUpdate
 from skipgram.warm_start import (
     DEFAULT_LOCK,
     InitVectors,
@@ -57,7 +58,7 @@ __all__ = ["DivergenceError", "SkipGram"]  # what other modules import from here
 logger = logging.getLogger(__name__)
 
 
-class SkipGram(Word2VecNames, VocabularySteps):
+class SkipGram(Word2VecNames, VocabularySteps, VocabularyUpdate):
     """A skip-gram word2vec model.
 
     `SkipGram(corpus, ...)` builds the vocabulary from `corpus` (one streaming pass) and
@@ -253,7 +254,8 @@ class SkipGram(Word2VecNames, VocabularySteps):
         check_sentences(sentences)
         rules = self._vocabulary_rules(trim_rule)
         if update:
-            return self._extend_vocab(sentences, rules)
+            self._extend_vocab(sentences, rules)
+            return self
         p = self.params
         # Taken before the pass: a file that changes while being read must not be taken for
         # the version that was counted.
@@ -340,80 +342,11 @@ class SkipGram(Word2VecNames, VocabularySteps):
         self.epochs_trained = 0
         self.loss_history = []
 
-    def _extend_vocab(self, sentences: Corpus, rules: dict[str, Any]) -> SkipGram:
-        """`build_vocab(sentences, update=True)`: new words are appended after the known ones
-        (so the rows of known words do not move); the learning rate of the next `train()` starts
-        again from `alpha`, as for any `train()` call."""
-        self._require_vocab("build_vocab(update=True)")
-        identity = corpus_identity(sentences)
-        scan = CorpusIds.scan(sentences, memory_limit=self.params.ids_in_memory_limit)
-        remap = self._merge_counts(
-            scan.keys, scan.counts(), scan.total_words, scan.total_sentences, rules
-        )
-        self.corpus = sentences
-        self._corpus_ids = (scan, remap)
-        self._corpus_identity = identity
-        return self
-
     def _require_vocab(self, method: str) -> None:
         if self.vocab is None or self.output_vectors is None:
             raise RuntimeError(
                 f"{method} needs a vocabulary: build one first with model.build_vocab(corpus)"
             )
-
-    def _merge_counts(
-        self,
-        keys: list[str],
-        counts: np.ndarray,
-        total_words: int,
-        total_sentences: int,
-        rules: dict[str, Any],
-    ) -> np.ndarray:
-        """Add the counts of `keys` to the vocabulary: known words' counts grow, new words
-        that pass the rules get rows after the known ones. Returns the map from a position in
-        `keys` to its vocabulary id (-1: not in the vocabulary)."""
-        p, old = self.params, self.vocab
-        remap = np.fromiter((old.index.get(k, -1) for k in keys), np.int32, len(keys))
-        known = remap >= 0
-        threshold = effective_min_count(counts, p.min_count, rules["max_final_vocab"])
-        passing = kept_words(keys, counts, threshold, rules["trim_rule"])
-        added = np.flatnonzero(~known & passing)
-        if rules["sorted_vocab"]:
-            added = added[np.argsort(-counts[added], kind="stable")]
-        remap[added] = np.arange(len(old), len(old) + len(added), dtype=np.int32)
-        merged = old.counts.copy()
-        merged[remap[known]] += counts[known]
-        self.vocab = Vocabulary(
-            old.words + [keys[i] for i in added],
-            np.concatenate([merged, counts[added]]),
-            old.total_words + total_words,
-            old.total_sentences + total_sentences,
-            threshold,
-        )
-        # A generator seeded by the seed and the old size: reproducible, unlike the first rows.
-        rng = np.random.default_rng([p.seed, len(old)])
-        new_rows = initial_vectors(len(added), p.vector_size, rng)
-        untrained = self.wv._query_warning
-        old_vectors = self.wv
-        self.wv = KeyedVectors(
-            self.vocab.words, np.concatenate([self.wv.vectors, new_rows]), self.vocab.counts
-        )
-        self.wv._take_lock_factors(old_vectors)  # known words keep theirs, new ones train freely
-        self.wv._query_warning = untrained  # new rows in a trained model: no warning
-        self._share_huffman_tree()
-        # hs: the Huffman tree is rebuilt from the new counts, so inner-node rows keep their
-        # trained values but may now sit at other places in the tree (gensim does the same).
-        extra = self._output_rows() - len(self.output_vectors)
-        self.output_vectors = np.concatenate(
-            [self.output_vectors, np.zeros((extra, p.vector_size), dtype=np.float32)]
-        )
-        logger.info(
-            "vocabulary update: %d new words (now %d), %d tokens read",
-            len(added),
-            len(self.vocab),
-            total_words,
-        )
-        return remap
 
     def _share_huffman_tree(self) -> None:
         """hs: `wv.get_vecattr(key, "code")` and `"point"` read the Huffman tree of the

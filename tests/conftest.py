@@ -5,6 +5,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -109,6 +110,14 @@ class PythonProcess:
         self.send(signal.SIGKILL)
         status, err = self.finish()
         assert status == -signal.SIGKILL, err
+
+    def kill_during_second_save(self, fraction: float) -> None:
+        """For a child that prints "saving N" before and "saved N <seconds>" after each save:
+        SIGKILL it `fraction` of the first save's duration into the second one."""
+        self.read_until("saving", "2")
+        first_save = float(self.lines[-2][2])
+        time.sleep(fraction * first_save)
+        self.kill()
 
 
 @pytest.fixture

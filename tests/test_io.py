@@ -13,7 +13,6 @@ import random
 import signal
 import stat
 import textwrap
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -435,11 +434,9 @@ def kill_while_saving(python_process, path: Path, pause_fraction: float, seed: i
         if pause_fraction:
             while child.read_line()[:1] != ["paused"]:
                 assert child.lines[-1][:2] != ["saved", "2"], "save_arrays no longer uses os.fdopen"
+            child.kill()
         else:
-            child.read_until("saving", "2")
-            save_seconds = float(child.lines[-2][2])  # how long generation 1 took
-            time.sleep(random.Random(seed).uniform(0.0, 0.9) * save_seconds)
-        child.kill()
+            child.kill_during_second_save(random.Random(seed).uniform(0.0, 0.9))
     return child.lines
 
 

@@ -84,7 +84,9 @@ def test_the_limit_is_saved_with_the_model(tmp_path):
 @pytest.mark.parametrize("shuffle", [True, False])
 @pytest.mark.parametrize("reader", ["compiled", "python"])
 def test_spilled_ids_train_bit_for_bit_like_ids_in_memory(tmp_path, monkeypatch, shuffle, reader):
-    # Small windows and a small page budget, so that the corpus crosses many of each.
+    # Small windows and a small page budget, so that the corpus crosses many of each (kept as
+    # patches: no public setting sizes them, and the real 65,536 sentences and 16 MiB would
+    # need a corpus hundreds of times larger to cross several).
     monkeypatch.setattr("skipgram.corpus_ids._WINDOW_SENTENCES", 37)
     monkeypatch.setattr("skipgram.corpus_ids._RESIDENT_BYTES", 4096)
     sentences = numbered_corpus(1500)
@@ -119,6 +121,8 @@ def test_the_stream_spills_once_it_passes_the_limit(tmp_path):
 
 @pytest.mark.parametrize("window", [1, 2, 7, 1 << 16])
 def test_windowed_batches_equal_the_greedy_cut_of_the_whole_order(monkeypatch, window):
+    # Kept as a patch: no public setting sizes the window, and windows of 1, 2 and 7 sentences
+    # are where an off-by-one at a window's edge shows.
     monkeypatch.setattr("skipgram.corpus_ids._WINDOW_SENTENCES", window)
     sentences = numbered_corpus(400, seed=2)
     sentences[5:9] = [[], ["w1"] * 120, [], []]  # empty ones, and one longer than a batch
@@ -144,6 +148,8 @@ def test_sentence_ends_are_int32_below_2_to_the_31_tokens(tmp_path):
 
 
 def test_shuffled_batches_hold_no_whole_corpus_temporaries(monkeypatch, tmp_path):
+    # Kept as a patch: no public setting sizes the window; with the real one (65,536) the
+    # window's own temporaries would hide whether the whole corpus was copied.
     monkeypatch.setattr("skipgram.corpus_ids._WINDOW_SENTENCES", 256)
     path = tmp_path / "c.txt"
     path.write_text("a b c\nd e\n" * 50_000)
@@ -168,6 +174,7 @@ def status(field: str) -> str:
     )
 
 
+@pytest.mark.slow
 def test_a_scan_peaks_at_the_stream_and_not_twice_it(tmp_path, python_child):
     """Peak RSS of a scan in a fresh process, against the bytes of its ids. The old scan
     concatenated ~1 MiB pieces into one array: twice the stream."""
@@ -179,7 +186,8 @@ def test_a_scan_peaks_at_the_stream_and_not_twice_it(tmp_path, python_child):
         import json, sys
         import skipgram.corpus_ids as corpus_ids
         from skipgram import LineSentence
-        corpus_ids._CHUNK_BYTES = 1 << 16  # the join's one extra chunk, small next to 20 MB
+        # No public setting: the join's one extra chunk, made small next to the 20 MB of ids.
+        corpus_ids._CHUNK_BYTES = 1 << 16
         corpus_ids.CorpusIds.scan([["warm", "up"]])
         before = {status("VmRSS")}
         ids = corpus_ids.CorpusIds.scan(LineSentence(sys.argv[1]))
@@ -196,6 +204,7 @@ def test_a_scan_peaks_at_the_stream_and_not_twice_it(tmp_path, python_child):
     assert result["grown"] < 1.5 * result["ids"], result
 
 
+@pytest.mark.slow
 def test_a_replay_of_spilled_ids_gives_their_pages_back(tmp_path, python_child):
     path = tmp_path / "c.txt"
     path.write_text("a b c d e f g h i j\n" * 200_000)  # 2 M tokens: 8 MB of ids
@@ -204,7 +213,7 @@ def test_a_replay_of_spilled_ids_gives_their_pages_back(tmp_path, python_child):
         import json, sys
         import skipgram.corpus_ids as corpus_ids
         from skipgram import LineSentence
-        corpus_ids._RESIDENT_BYTES = 1 << 20
+        corpus_ids._RESIDENT_BYTES = 1 << 20  # no public setting; the real 16 MiB > the 8 MB here
         ids = corpus_ids.CorpusIds.scan(LineSentence(sys.argv[1]), memory_limit=0)
         assert ids.spilled
         before = {status("RssFile")}  # the map's pages are file pages

@@ -514,13 +514,11 @@ def _kill_saver_mid_save(python_process, path: Path, moment: float | None) -> tu
     `moment` (a fraction of the first save's duration) into it, or with `moment=None` while its
     temporary file is partly written. Returns (the generation it was saving, how)."""
     with python_process(KILLED_MODEL_SAVER, path, cwd=path.parent) as child:
-        child.read_until("saving", "2")
-        first_save = float(child.lines[-2][2])
         if moment is None:
+            child.read_until("saving", "2")
             how = _kill_while_partly_written(child, path, deadline=time.monotonic() + 20)
         else:
-            time.sleep(moment * first_save)
-            child.kill()
+            child.kill_during_second_save(moment)
             how = f"{moment:.0%} of a save's time into it"
     # The last save begun: the kill may have come after the save we waited for.
     return int([line for line in child.lines if line[0] == "saving"][-1][1]), how
