@@ -387,11 +387,16 @@ def train_with_a_kill(client, tmp_path, make_planted, caplog, **params) -> SkipG
         return train(paths, client, **{**KILL_PARAMS, **params})
 
 
-def assert_redone_and_complete(model: SkipGram, killer: Killer, caplog, phase: str) -> None:
+def assert_redone_and_complete(
+    model: SkipGram, killer: Killer, caplog, phase: str | tuple[str, ...]
+) -> None:
     assert killer.victims, "no worker was killed: the test did not test anything"
     messages = [r.getMessage() for r in caplog.records]
     redone = [m for m in messages if "redoing it" in m]
-    assert any(killer.victims[0] in m and f"failed in the {phase}:" in m for m in redone), redone
+    phases = (phase,) if isinstance(phase, str) else phase
+    assert any(
+        killer.victims[0] in m and any(f"failed in the {p}:" in m for p in phases) for m in redone
+    ), redone
     # 3 rounds an epoch on 2 workers; 6 when one worker alone took all the files (it was killed
     # while counting, before its nanny restarted it).
     [per_epoch] = [int(m.split()[0]) for m in messages if "rounds per epoch" in m]
@@ -434,7 +439,10 @@ def test_a_worker_killed_while_training_is_redone(
         lambda function, args: function is worker_tasks.train_share and round_of(args) == 1
     )
     model = train_with_a_kill(client, tmp_path, make_planted, caplog)
-    assert_redone_and_complete(model, killer, caplog, "training")
+    # The SIGKILL lands after the submit returns; on a loaded machine the small training task
+    # may already have finished by then, and the loss is found when its result is fetched
+    # for the merge. Either way the round must be redone in full.
+    assert_redone_and_complete(model, killer, caplog, ("training", "merge of the changed rows"))
 
 
 def test_a_worker_killed_while_its_changes_are_merged_is_redone(
