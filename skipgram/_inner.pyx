@@ -52,13 +52,11 @@ from skipgram._c_helpers cimport (
     sg_splitmix64_seed,
 )
 from skipgram._kernel cimport (
-    MAX_SCORE,
     Model,
     WindowBuffers,
     Worker,
     add_input_step,
     finish_batch_fn,
-    neg_log_sigmoid,
     next_random,
     pair_step,
     random_below,
