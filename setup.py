@@ -13,6 +13,13 @@ HEADERS = [
     "skipgram/_float_mode.h",
     "skipgram/_rng.h",
     "skipgram/_c_helpers.pxd",
+    # The training kernel's parts: what the objectives share, each objective, the test entry
+    # points (all compiled into skipgram._inner).
+    "skipgram/_kernel.pxd",
+    "skipgram/_negative_sampling.pxi",
+    "skipgram/_hierarchical_softmax.pxi",
+    "skipgram/_exact_softmax.pxi",
+    "skipgram/_inner_checks.pxi",
     # The tokenizer's parts (declarations, the lexer, the word table, UTF-8 rules, growable
     # buffers).
     "skipgram/_tokenize.pxd",

@@ -17,12 +17,11 @@ from skipgram.vocab import Vocabulary
 
 def kernel_tables(vocab: Vocabulary, params: Parameters) -> dict[str, Any]:
     """What the kernel needs from the vocabulary, computed once per training run: the keep
-    probabilities of subsampling, and the objective's own (`Objective.tables`: the noise alias
-    table of negative sampling, the Huffman paths of hierarchical softmax)."""
+    probabilities of subsampling, and the objective's own keyword arguments of `KernelModel`
+    (`Objective.tables`: the noise alias table of negative sampling and whether windows share
+    their noise words, the Huffman paths of hierarchical softmax)."""
     tables: dict[str, Any] = {"keep": vocab.keep_probability(params.sample)}
     tables.update(objective_of(params).tables(vocab, params))
-    if params.shared_negatives:  # passed only when on: the default kernel call stays as it was
-        tables["shared_negatives"] = True
     return tables
 
 

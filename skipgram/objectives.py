@@ -4,9 +4,9 @@ exact softmax.
 A descriptor holds what the rest of the package needs to know about an objective: its default
 learning rate, the shape of its output matrix, the tables the kernel samples from, and the
 gensim names it answers to. Modules ask the descriptor (`objective_of(params)`) instead of
-testing the objective's name, so a new objective means a kernel (skipgram/_inner.pyx), a
-descriptor here and its section of docs/math.md. The kernel knows the objectives by the same
-names (`skipgram._inner.OBJECTIVES`).
+testing the objective's name, so a new objective means a kernel (a file of its own beside
+skipgram/_inner.pyx, named in its `OBJECTIVE_TABLES`), a descriptor here and its section of
+docs/math.md. The kernel knows the objectives by the same names (`skipgram._inner.OBJECTIVES`).
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ class Objective:
             matrix still has a row per word, as gensim's `syn1`: the last one belongs to no
             node and stays zero (`kernel_rows` leaves it out).
         gensim_output: the name of the output matrix in gensim (`estimate_memory`'s key).
-        tables: the kernel's sampling tables of this objective, from the vocabulary and the
-            parameters (keyword arguments of `KernelModel`).
+        tables: the kernel's sampling tables of this objective and its settings, from the
+            vocabulary and the parameters (the objective's keyword arguments of `KernelModel`).
     """
 
     name: str
@@ -76,7 +76,10 @@ class Objective:
 
 def _noise_tables(vocab: Vocabulary, params: Parameters) -> dict[str, Any]:
     threshold, alias = vocab.noise_table(params.ns_exponent)
-    return {"noise_threshold": threshold, "noise_alias": alias}
+    tables: dict[str, Any] = {"noise_threshold": threshold, "noise_alias": alias}
+    if params.shared_negatives:  # passed only when on: the default kernel call stays as it was
+        tables["shared_negatives"] = True
+    return tables
 
 
 def _huffman_tables(vocab: Vocabulary, params: Parameters) -> dict[str, Any]:

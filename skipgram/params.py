@@ -29,7 +29,8 @@ _INT64_MAX = 2**63 - 1
 
 # Inclusive (low, high) bound of every numeric parameter. Integers: the limits of what the
 # kernel and its buffers can hold safely and generously above any real use. Changing one means
-# checking the buffer sizes in KernelWorker (skipgram/_inner.pyx) and docs/guide/parameters.md.
+# checking the buffer sizes of KernelWorker and the objectives' buffers (skipgram/_inner.pyx and
+# the files it includes) and docs/guide/parameters.md.
 INT_BOUNDS: dict[str, tuple[int, int]] = {
     "vector_size": (1, 10_000),
     "window": (1, 1_000),

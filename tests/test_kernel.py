@@ -284,6 +284,23 @@ def test_kernel_model_rejects_bad_settings():
         _kernel(negative=0)
 
 
+def test_kernel_model_refuses_another_objectives_tables_by_name():
+    # Each objective takes its own keyword arguments; the kernel says whose a stray one is.
+    with pytest.raises(ValueError, match="noise_threshold needs objective 'ns', got 'softmax'"):
+        _kernel(objective="softmax", noise_threshold=np.zeros(10, np.uint32))
+    with pytest.raises(ValueError, match="softmax_batch needs objective 'softmax', got 'ns'"):
+        _kernel(softmax_batch=4)
+    with pytest.raises(ValueError, match="window_size needs no objective"):
+        _kernel(window_size=3)
+
+
+def test_each_kernel_objective_names_its_own_arguments():
+    # The dispatch table's classes: one per objective, with disjoint keyword arguments.
+    names = [set(tables.ARGUMENTS) for tables in _inner.OBJECTIVE_TABLES.values()]
+    assert tuple(_inner.OBJECTIVE_TABLES) == _inner.OBJECTIVES
+    assert sum(len(n) for n in names) == len(set().union(*names))
+
+
 # ---- loss tallies ----------------------------------------------------------------------------
 
 

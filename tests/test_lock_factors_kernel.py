@@ -107,8 +107,8 @@ def _kernel_with(lockf):
         np.ones(VOCAB, np.float32),
         2,
         1,
-        threshold,
-        alias,
+        noise_threshold=threshold,
+        noise_alias=alias,
         input_lockf=lockf,
     )
 

@@ -266,7 +266,7 @@ def test_skipgram_trains_the_shared_mode_when_asked_and_per_pair_by_default(plan
     shared = SkipGram(planted, workers=1, shared_negatives=True, **params)
     tables = kernel_setup.kernel_tables(shared.vocab, shared.params)
     matrices = shared.wv.vectors.copy(), shared.output_vectors.copy()
-    assert kernel_setup.make_kernel(tables, shared.params, *matrices, False).shared_negatives
+    assert kernel_setup.make_kernel(tables, shared.params, *matrices, False).tables.shared_negatives
     shared.train()
     per_pair = SkipGram(planted, workers=1, **params).train()
     assert not kernel_setup.make_kernel(
@@ -275,7 +275,7 @@ def test_skipgram_trains_the_shared_mode_when_asked_and_per_pair_by_default(plan
         per_pair.wv.vectors.copy(),
         per_pair.output_vectors.copy(),
         False,
-    ).shared_negatives
+    ).tables.shared_negatives
     # The same seed and one thread: only the mode tells the two runs apart.
     assert not np.array_equal(shared.wv.vectors, per_pair.wv.vectors)
     assert nearest_are_same_group(shared.wv.vectors, shared.wv.index_to_key)

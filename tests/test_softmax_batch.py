@@ -220,7 +220,7 @@ def test_train_batch_equals_sequential_steps_whatever_the_minibatches():
 
     keep = np.ones(V, np.float32)
     kernel = KernelModel("softmax", W, U, keep, 1, compute_loss=True, softmax_batch=3)
-    assert kernel.softmax_batch == 3
+    assert kernel.tables.softmax_batch == 3
     kept, trained_pairs, loss = train_batch(kernel, KernelWorker(kernel, 1), words, ends,
                                             0.05, 0.03)  # fmt: skip
     assert kept == len(words)
@@ -259,9 +259,10 @@ def test_softmax_batch_is_validated_and_capped_for_huge_vocabularies():
         KernelModel("softmax", W, W.copy(), keep, 2, softmax_batch=0)
     big = np.zeros((300_000, 1), np.float32)
     kernel = KernelModel("softmax", big, big.copy(), np.ones(300_000, np.float32), 2)
-    assert 1 <= kernel.softmax_batch * 300_000 <= 1 << 24  # the scores buffer stays ≤ 64 MB
-    assert KernelModel("ns", W, W.copy(), keep, 2, 1, np.zeros(4, np.uint32),
-                       np.arange(4, dtype=np.int32)).softmax_batch == 0  # fmt: skip
+    assert 1 <= kernel.tables.softmax_batch * 300_000 <= 1 << 24  # the scores stay ≤ 64 MB
+    with pytest.raises(ValueError, match="softmax_batch needs objective 'softmax'"):
+        KernelModel("ns", W, W.copy(), keep, 2, 1, noise_threshold=np.zeros(4, np.uint32),
+                    noise_alias=np.arange(4, dtype=np.int32), softmax_batch=3)  # fmt: skip
 
 
 # ---- BLAS threads ---------------------------------------------------------------------------

@@ -34,6 +34,7 @@ FENCE = re.compile(r"^(```|~~~)")
 LANGUAGES = {
     ".pyx": "cython",
     ".pxd": "cython",
+    ".pxi": "cython",
     ".h": "c",
     ".py": "python",
     ".toml": "toml",
