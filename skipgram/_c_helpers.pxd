@@ -6,8 +6,9 @@ from libc.stdint cimport int32_t, uint64_t
 
 cdef extern from "_simd.h" nogil:
     # Dense vector loops: the per-pair step, one shared-negatives window, the exact softmax.
-    float sg_pair_score(const float *input, const float *output, int n)
-    void sg_pair_update(float *gradient, float *output, const float *input, float g, int n)
+    void sg_ns_pair(float *gradient, const float *input, float *output_vectors,
+                    const int32_t *rows, const float *labels, int n_rows, float alpha,
+                    float *scores, float *steps, const int32_t *next_rows, int n_next, int n)
     void sg_add(float *y, const float *x, int n)
     void sg_window_scores(float *scores, const float *input_vectors, const int32_t *contexts,
                           int n_contexts, const float *output_vectors, const int32_t *outputs,

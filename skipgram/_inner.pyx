@@ -8,7 +8,7 @@ Python boundary, or a position inside a buffer whose size was checked there too.
 
 The module is one compiled extension, in several files:
     _kernel.pxd               what every objective shares: the common `Model` and `Worker`, the
-                              RNG, the sigmoid and the steps (pair_step, add_input_step,
+                              RNG, the loss of a score and the steps (add_input_step,
                               move_contexts, window_step), all inline
     _negative_sampling.pxi    negative sampling, per pair or with negatives shared by a window,
                               and its noise table (build_alias_table)
@@ -46,6 +46,7 @@ from scipy.linalg.cython_blas cimport sgemm, ssyrk
 from skipgram._c_helpers cimport (
     sg_add_weighted_rows,
     sg_flush_denormals,
+    sg_ns_pair,
     sg_prefetch_row,
     sg_restore_float_mode,
     sg_softmax_row,
@@ -57,8 +58,8 @@ from skipgram._kernel cimport (
     Worker,
     add_input_step,
     finish_batch_fn,
+    neg_log_sigmoid,
     next_random,
-    pair_step,
     random_below,
     random_unit,
     train_centre_fn,

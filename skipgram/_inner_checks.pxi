@@ -28,10 +28,20 @@ def sgns_update(float[::1] input_vector, float[:, ::1] output_vectors, int targe
     cdef Model m
     cdef NegativeSamplingScratch s
     _check_update_args(input_vector, output_vectors, [target], negatives)
+    cdef Py_ssize_t n_rows = 1 + negatives.shape[0]
     cdef float[::1] gradient = np.zeros(input_vector.shape[0], dtype=np.float32)
+    cdef int32_t[::1] rows = np.zeros(n_rows, dtype=np.int32)
+    cdef float[::1] labels = np.zeros(n_rows, dtype=np.float32)
+    cdef float[::1] scores = np.zeros(n_rows, dtype=np.float32)
+    cdef float[::1] steps = np.zeros(n_rows, dtype=np.float32)
+    labels[0] = 1.0
     _fill_test_model(&m, input_vector, output_vectors)
     memset(&s, 0, sizeof(NegativeSamplingScratch))
     s.gradient = &gradient[0]
+    s.pair_rows = &rows[0]
+    s.pair_labels = &labels[0]
+    s.pair_scores = &scores[0]
+    s.pair_steps = &steps[0]
     if input_lockf is not None:
         m.input_lockf = lockf_pointer(input_lockf, 1)
     cdef const int32_t *noise = &negatives[0] if negatives.shape[0] else NULL

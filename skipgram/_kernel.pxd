@@ -8,15 +8,16 @@
 #   buffers, in a struct of its own, reached through `Model.objective` and `Worker.scratch`.
 # - `train_centre_fn`: the signature of every objective's window step, the one function the
 #   batch driver calls (through the dispatch table in _inner.pyx).
-# - The helpers the objectives share: the RNG, the sigmoid, the logistic step of one pair
-#   (`pair_step`), the update of an input row (`add_input_step`, `move_contexts`, which apply the
-#   learning-rate factors) and the step of a whole window (`window_step`, with its buffers).
+# - The helpers the objectives share: the RNG, the loss of a score (`neg_log_sigmoid`), the
+#   update of an input row (`add_input_step`, `move_contexts`, which apply the learning-rate
+#   factors) and the step of a whole window (`window_step`, with its buffers). The sigmoids
+#   themselves are computed 8 at a time in _simd.h (sg_logistic_steps).
 #
 # All of them are inline functions, compiled into the module that cimports this file: no call
 # crosses a module boundary. Indices are unchecked (the directives above, as in _inner.pyx):
 # every id reaching these functions was validated at the Python boundary.
 
-from libc.math cimport exp, expf, log1p
+from libc.math cimport exp, log1p
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 
 from skipgram._c_helpers cimport (
@@ -24,18 +25,9 @@ from skipgram._c_helpers cimport (
     sg_move_contexts,
     sg_move_outputs,
     sg_output_updates,
-    sg_pair_score,
-    sg_pair_update,
     sg_window_scores,
     sg_window_steps,
 )
-
-cdef enum:
-    # Scores are clipped before exp so that a diverging run produces a finite sigmoid; at
-    # |x| = 30 sigmoid(x) is 1 or 0 to float32 precision, so the clip never changes a healthy
-    # update.
-    MAX_SCORE = 30
-
 
 cdef struct Model:
     float *input_vectors        # vocab_size x dim
@@ -83,7 +75,7 @@ cdef struct WindowBuffers:
 
 
 # --------------------------------------------------------------------------------------------
-# Random numbers and the sigmoid
+# Random numbers and the loss of a score
 # --------------------------------------------------------------------------------------------
 
 cdef inline uint64_t next_random(uint64_t *state) noexcept nogil:
@@ -107,14 +99,6 @@ cdef inline uint32_t random_below(uint64_t *state, uint32_t n) noexcept nogil:
     return <uint32_t>(((next_random(state) >> 32) * <uint64_t>n) >> 32)
 
 
-cdef inline float sigmoid(float x) noexcept nogil:
-    if x > MAX_SCORE:
-        x = MAX_SCORE
-    elif x < -MAX_SCORE:
-        x = -MAX_SCORE
-    return 1.0 / (1.0 + expf(-x))
-
-
 cdef inline double neg_log_sigmoid(double x) noexcept nogil:
     """-log(sigmoid(x)), stable on both sides (softplus of -x)."""
     if x > 0:
@@ -125,20 +109,6 @@ cdef inline double neg_log_sigmoid(double x) noexcept nogil:
 # --------------------------------------------------------------------------------------------
 # Steps shared by the objectives
 # --------------------------------------------------------------------------------------------
-
-cdef inline double pair_step(const Model *m, float *input_vector, float *output_vector,
-                             float label, float alpha, float *gradient) noexcept nogil:
-    """The logistic step of one (input, output) pair (docs/math.md, "Negative sampling"):
-    g = alpha * (label - sigmoid(u . v)); gradient += g u; u += g v. The input vector is left
-    alone (its update is applied once all targets of the pair are done). Returns the pair's
-    loss term -log sigmoid(+-u . v)."""
-    cdef float score = sg_pair_score(input_vector, output_vector, m.dim)
-    cdef float g = (label - sigmoid(score)) * alpha
-    sg_pair_update(gradient, output_vector, input_vector, g, m.dim)
-    if not m.compute_loss:
-        return 0.0
-    return neg_log_sigmoid(score if label > 0.5 else -score)
-
 
 cdef inline void add_input_step(const Model *m, float *input_vector,
                                 const float *step) noexcept nogil:

@@ -13,6 +13,12 @@ cdef struct NegativeSampling:
 cdef struct NegativeSamplingScratch:
     float *gradient             # dim: the input vector's accumulated update (word2vec's neu1e)
     int32_t *noise              # the noise draws of the current centre's pairs
+    # One pair's K + 1 output rows (its target, then its noise words) with their labels
+    # (1, 0, 0, ... from the start), scores and steps: sg_ns_pair's arguments.
+    int32_t *pair_rows
+    float *pair_labels
+    float *pair_scores
+    float *pair_steps
     int noise_slot              # shared negatives: which half of `noise` holds the draws for
                                 # the coming window (the other gets the next one's); -1: none
     WindowBuffers window        # shared negatives only (NULL pointers otherwise)
@@ -38,21 +44,27 @@ cdef inline void prefetch_noise(const Model *m, const int32_t *noise, int n_nois
 
 
 cdef double ns_pair(const Model *m, NegativeSamplingScratch *s, float *input_vector,
-                    int32_t target, const int32_t *noise, int n_noise,
-                    float alpha) noexcept nogil:
-    """Negative sampling for one (centre, context) pair (docs/math.md, "Negative sampling")."""
-    cdef int d = m.dim
-    cdef int k
-    cdef double loss
-    memset(s.gradient, 0, d * sizeof(float))
-    loss = pair_step(m, input_vector, m.output_vectors + <int64_t>target * d, 1.0, alpha,
-                     s.gradient)
+                    int32_t target, const int32_t *noise, int n_noise, float alpha,
+                    const int32_t *next_noise=NULL, int n_next=0) noexcept nogil:
+    """Negative sampling for one (centre, context) pair (docs/math.md, "Negative sampling"): the
+    logistic step against the target's output row (label 1) and each noise word's (label 0),
+    one after another, then the input vector's update. `next_noise`: the coming pair's noise
+    words, whose rows are prefetched during this pair's updates."""
+    cdef int k, n_rows = 1
+    cdef double loss = 0.0
+    s.pair_rows[0] = target
     for k in range(n_noise):
         if noise[k] == target:  # a noise draw of the true context is skipped, as word2vec.c
             continue
-        loss += pair_step(m, input_vector, m.output_vectors + <int64_t>noise[k] * d, 0.0,
-                          alpha, s.gradient)
+        s.pair_rows[n_rows] = noise[k]
+        n_rows += 1
+    sg_ns_pair(s.gradient, input_vector, m.output_vectors, s.pair_rows, s.pair_labels, n_rows,
+               alpha, s.pair_scores, s.pair_steps, next_noise, n_next, m.dim)
     add_input_step(m, input_vector, s.gradient)
+    if m.compute_loss:
+        loss = neg_log_sigmoid(s.pair_scores[0])
+        for k in range(1, n_rows):
+            loss += neg_log_sigmoid(-s.pair_scores[k])
     return loss
 
 
@@ -63,19 +75,24 @@ cdef void ns_train_centre(const Model *m, Worker *w, int32_t centre, const int32
     centre's output row, read by every pair of the window, stays in the cache."""
     cdef const NegativeSampling *t = <const NegativeSampling *>m.objective
     cdef NegativeSamplingScratch *s = <NegativeSamplingScratch *>w.scratch
-    cdef int K = t.negative
-    cdef int64_t i  # indexes the noise buffer of n_contexts * K entries: 64 bits
-    # All noise words of the window are drawn first so that their rows can be prefetched.
-    for i in range(<int64_t>n_contexts * K):
-        s.noise[i] = draw_noise_word(t, m.vocab_size, &w.rng)
-    if n_contexts:
+    cdef int i, k, K = t.negative
+    cdef int32_t *noise
+    cdef int32_t *next_noise
+    if s.noise_slot < 0:  # the worker's first pair
+        s.noise_slot = 0
+        for k in range(K):
+            s.noise[k] = draw_noise_word(t, m.vocab_size, &w.rng)
         prefetch_noise(m, s.noise, K)
     for i in range(n_contexts):
-        # Software pipelining: the next pair's rows load while this pair computes.
-        if i + 1 < n_contexts:
-            prefetch_noise(m, s.noise + (i + 1) * K, K)
+        # Software pipelining: the coming pair's noise words (in this window or the next) are
+        # drawn now, and sg_ns_pair requests their rows a line at a time while it computes.
+        noise = s.noise + <int64_t>s.noise_slot * K
+        next_noise = s.noise + <int64_t>(1 - s.noise_slot) * K
+        for k in range(K):
+            next_noise[k] = draw_noise_word(t, m.vocab_size, &w.rng)
         w.loss += ns_pair(m, s, m.input_vectors + <int64_t>contexts[i] * m.dim, centre,
-                          s.noise + i * K, K, alpha)
+                          noise, K, alpha, next_noise, K)
+        s.noise_slot = 1 - s.noise_slot
     w.pairs += n_contexts
 
 
@@ -179,11 +196,20 @@ cdef class NegativeSamplingBuffers(ObjectiveScratch):
         # a one-slot buffer that the kernel then wrote far past).
         cdef Py_ssize_t max_contexts = 2 * window, negative = tables.ns.negative
         cdef float[::1] gradient = private_zeros(dim, np.float32)
-        cdef int32_t[::1] noise = private_zeros(max(max_contexts * negative, 1), np.int32)
+        cdef int32_t[::1] noise = private_zeros(2 * negative, np.int32)
+        cdef int32_t[::1] pair_rows = private_zeros(1 + negative, np.int32)
+        cdef float[::1] pair_labels = private_zeros(1 + negative, np.float32)
+        cdef float[::1] pair_scores = private_zeros(1 + negative, np.float32)
+        cdef float[::1] pair_steps = private_zeros(1 + negative, np.float32)
+        pair_labels[0] = 1.0
         self.ns.gradient = &gradient[0]
         self.ns.noise = &noise[0]
         self.ns.noise_slot = -1
-        self._arrays = (gradient, noise)
+        self.ns.pair_rows = &pair_rows[0]
+        self.ns.pair_labels = &pair_labels[0]
+        self.ns.pair_scores = &pair_scores[0]
+        self.ns.pair_steps = &pair_steps[0]
+        self._arrays = (gradient, noise, pair_rows, pair_labels, pair_scores, pair_steps)
         if tables.shared_negatives:
             self._arrays += attach_window_buffers(&self.ns.window, max_contexts, 1 + negative,
                                                   dim)

@@ -134,6 +134,38 @@ def test_sgns_skips_a_noise_draw_equal_to_the_target(problem):
     np.testing.assert_array_equal(with_repeat[1], without[1])
 
 
+def sequential_sgns_step(v, U, target, negatives, alpha):
+    """The pair's steps one output row after another in float64 (word2vec.c's order): each
+    row's score read as the earlier steps of the pair left it, the input moved at the end."""
+    v, U = v.copy(), U.copy()
+    gradient = np.zeros_like(v)
+    for row, label in [(target, 1.0)] + [(n, 0.0) for n in negatives if n != target]:
+        g = alpha * (label - sigmoid(U[row] @ v))
+        gradient += g * U[row]
+        U[row] += g * v
+    return v + gradient, U
+
+
+@pytest.mark.parametrize("dim", [8, 13, 300, 301])
+@pytest.mark.parametrize(
+    "negatives",
+    [[7, 11, 0, 19], [7, 7, 11, 7], list(range(4, 20)) + [5, 9, 5], [9] * 20],
+    ids=["distinct", "repeated", "more-than-16-rows", "one-word-20-times"],
+)
+def test_sgns_steps_rows_in_order_even_when_a_noise_word_repeats(dim, negatives):
+    # The kernel scores a pair's rows before updating them; a row that occurs twice must
+    # still be scored after its first update, as when the rows are stepped one by one.
+    rng = np.random.default_rng(dim)
+    v, U = rng.normal(0, 0.5, dim).astype(np.float32), rng.normal(0, 0.5, (20, dim))
+    U = U.astype(np.float32)
+    expected_v, expected_U = sequential_sgns_step(
+        v.astype(np.float64), U.astype(np.float64), 3, negatives, 0.05
+    )
+    sgns_update(v, U, 3, np.array(negatives, np.int32), 0.05)
+    np.testing.assert_allclose(v, expected_v, atol=2e-5)
+    np.testing.assert_allclose(U, expected_U, atol=2e-5)
+
+
 HS_CODE, HS_POINTS = [1, 0, 1, 1], [18, 4, 9, 13]  # a root-first path with distinct inner nodes
 
 

@@ -48,10 +48,11 @@ def window_gradients(V, U, centre, contexts, negatives):
     return grad_V, grad_U
 
 
-@pytest.fixture(params=[8, 47], ids=["d8", "d47"])
+@pytest.fixture(params=[8, 47, 301], ids=["d8", "d47", "d301"])
 def problem(request):
-    """(input matrix, output matrix) of 20 words. The kernel works on slices of 32, 8 and 4
-    floats, then single floats: 47 = 32 + 8 + 4 + 3 takes every one of those paths."""
+    """(input matrix, output matrix) of 20 words. The kernel works on slices of 16, 8 and 4
+    floats, then single floats: 47 = 32 + 8 + 4 + 3 takes every one of those paths, and 301
+    many full slices before them."""
     rng = np.random.default_rng(42)
     dim = request.param
     return rng.normal(0, 0.5, (20, dim)), rng.normal(0, 0.5, (20, dim))
