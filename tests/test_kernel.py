@@ -149,7 +149,7 @@ def sequential_sgns_step(v, U, target, negatives, alpha):
 @pytest.mark.parametrize("dim", [8, 13, 300, 301])
 @pytest.mark.parametrize(
     "negatives",
-    [[7, 11, 0, 19], [7, 7, 11, 7], list(range(4, 20)) + [5, 9, 5], [9] * 20],
+    [[7, 11, 0, 19], [7, 7, 11, 7], [*range(4, 20), 5, 9, 5], [9] * 20],
     ids=["distinct", "repeated", "more-than-16-rows", "one-word-20-times"],
 )
 def test_sgns_steps_rows_in_order_even_when_a_noise_word_repeats(dim, negatives):
