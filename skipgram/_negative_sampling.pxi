@@ -12,15 +12,16 @@ cdef struct NegativeSampling:
 
 cdef struct NegativeSamplingScratch:
     float *gradient             # dim: the input vector's accumulated update (word2vec's neu1e)
-    int32_t *noise              # the noise draws of the current centre's pairs
+    int32_t *noise              # 2 K noise draws: the current pair's (or shared window's) and
+                                # the coming one's, drawn early so that their rows can load
     # One pair's K + 1 output rows (its target, then its noise words) with their labels
     # (1, 0, 0, ... from the start), scores and steps: sg_ns_pair's arguments.
     int32_t *pair_rows
     float *pair_labels
     float *pair_scores
     float *pair_steps
-    int noise_slot              # shared negatives: which half of `noise` holds the draws for
-                                # the coming window (the other gets the next one's); -1: none
+    int noise_slot              # which half of `noise` holds the current pair's or window's
+                                # draws (the other gets the coming one's); -1: none yet
     WindowBuffers window        # shared negatives only (NULL pointers otherwise)
 
 
