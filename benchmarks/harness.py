@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -103,9 +102,19 @@ def parse_args(
     return args
 
 
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MiB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """Peak resident set size of a process so far, in MiB: its VmHWM.
+
+    Not ``ru_maxrss``: Linux carries that over from the parent across fork (and vfork, which
+    ``subprocess`` and ``posix_spawn`` use) and exec, so every child of a 150 MB benchmark
+    driver would report at least 150 MB. VmHWM is the high-water mark of the process's own
+    address space.
+    """
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise OSError(f"/proc/{pid}/status has no VmHWM line")
 
 
 @contextmanager

@@ -13,12 +13,14 @@ phase ends:
   a final ``Progress: 100.0%`` line after its training threads are joined (it checks every
   100 ms, so its train time may include up to 0.1 s of that wait).
 
-The process's CPU time is read from ``/proc`` at both moments, its peak RSS from ``wait4``.
+The process's CPU time is read from ``/proc`` at both moments, its peak RSS (VmHWM) from
+``/proc`` while it runs.
 The vectors are then scored by ``evaluate.py``, the same code that scores skipgram and gensim.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import signal
@@ -130,8 +132,13 @@ def run_tool(cmd: Sequence[str], phases: Phases, log_dir: Path) -> ToolRun:
     pid = os.posix_spawn(cmd[0], list(cmd), os.environ, file_actions=actions)
     phase_s: dict[str, float] = {}
     phase_cpu_s: dict[str, float] = {}
+    peak_mb = 0.0
     try:
         while True:
+            # The child's own high-water mark, read while it lives: its ru_maxrss from wait4
+            # would include this process's size (Linux carries it across vfork and exec).
+            with contextlib.suppress(OSError):  # it exited since the last poll
+                peak_mb = max(peak_mb, harness.peak_rss_mb(pid))
             done, status, usage = os.wait4(pid, os.WNOHANG)
             if done:
                 break
@@ -157,7 +164,7 @@ def run_tool(cmd: Sequence[str], phases: Phases, log_dir: Path) -> ToolRun:
         phase_s=phase_s,
         phase_cpu_s=phase_cpu_s,
         cpu_s=usage.ru_utime + usage.ru_stime,
-        peak_rss_mb=usage.ru_maxrss / 1024,
+        peak_rss_mb=peak_mb,
     )
 
 
