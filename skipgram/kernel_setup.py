@@ -58,7 +58,7 @@ def make_kernel(
 def initial_vectors(rows: int, vector_size: int, rng: np.random.Generator) -> np.ndarray:
     """gensim's initialisation of input vectors: uniform in [-1, 1) / vector_size (output
     vectors start at zero). word2vec.c's range is half as wide; on every corpus of
-    benchmarks/defaults_quality.py the wider one scored as well or better (docs/benchmarks.md,
+    benchmarks/defaults_quality.py the wider one scored as well or better (docs/benchmark-log.md,
     "Choosing the defaults")."""
     vectors = rng.random((rows, vector_size), dtype=np.float32)
     # In place: a temporary would double the peak memory of the matrix.

@@ -79,7 +79,7 @@ def epoch_threads(workers: int, corpus_words: int, batch_words: int) -> int:
     corpus of one batch is thus trained by one thread, with that thread's seed whatever the
     scheduling: as in gensim, two runs with the same seed give the same vectors. The exact
     softmax steps a minibatch of centres at a time, so its threads meet on the output matrix
-    once per step rather than once per centre word (docs/benchmarks.md)."""
+    once per step rather than once per centre word (docs/benchmarks.md, "Exact softmax")."""
     batches = -(-corpus_words // batch_words)
     return max(1, min(workers, batches))
 

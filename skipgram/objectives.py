@@ -114,7 +114,7 @@ EXACT_SOFTMAX = Objective(
     title="exact softmax",
     # It gets further in few epochs at 0.05 (loss 0.82 instead of 0.85 x ln V after 3 epochs
     # on 300 k GCIDE tokens); 0.1 goes lower still, but then its loss stops falling on ordered
-    # text (docs/benchmarks.md).
+    # text (docs/benchmark-log.md, "Exact softmax").
     default_alpha=0.05,
     draws_noise=False,
     huffman_outputs=False,

@@ -130,12 +130,12 @@ class Parameters:
     batch_words: int = DEFAULT_BATCH_WORDS
     # Off by default, as in gensim and word2vec.c: on text in its natural order, a new random
     # sentence order every epoch cost up to 0.035 SimLex-999 against gensim, while it helped
-    # only on text in topic blocks (benchmarks/defaults_quality.py, docs/benchmarks.md).
+    # only on text in topic blocks (benchmarks/defaults_quality.py, docs/benchmark-log.md).
     shuffle: bool = False
     # Negative sampling only, opt-in: one set of `negative` noise words per window, shared by
     # all its context words (HogBatch, Ji et al. 2016). Several times faster, but on the natural
     # order it lost 0.025 WordSim-353 against gensim, where per-pair noise is within 0.01 on
-    # every corpus of benchmarks/defaults_quality.py (docs/benchmarks.md).
+    # every corpus of benchmarks/defaults_quality.py (docs/benchmark-log.md).
     shared_negatives: bool = False
     max_final_vocab: int | None = None
     shrink_windows: bool = True
