@@ -36,6 +36,7 @@ COLUMNS = (
     "runs",
     "train s",
     "raw words/s",
+    "all runs, k words/s",
     "vs gensim LineSentence",
     "vs gensim corpus_file",
     "1 → 2 workers",
@@ -75,6 +76,13 @@ def _ratio(numerator: Record | None, denominator: Record | None) -> str:
     return f"{numerator['words_per_s'] / denominator['words_per_s']:.2f}x"
 
 
+def _spread(records: list[Record]) -> str:
+    """Every run's words/s in thousands, slowest first: with few rounds the median run hides
+    how far apart they were (with two, it is the faster of them)."""
+    speeds = sorted(r["words_per_s"] / 1000 for r in records)
+    return " / ".join(f"{v:,.0f}" for v in speeds)
+
+
 def _score(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
@@ -95,6 +103,7 @@ def cell_rows(cell: dict[tuple[str, int], list[Record]]) -> list[list[str]]:
                 str(len(recs)),
                 f"{rec['train_s']:.1f}",
                 f"{rec['words_per_s']:,.0f}",
+                _spread(recs),
                 _ratio(rec, chosen.get((BASELINE, workers))),
                 _ratio(rec, chosen.get(("gensim-corpus_file", workers))),
                 scaling,
@@ -143,8 +152,9 @@ def header_lines(raw: dict[str, Any]) -> list[str]:
             f"{params['epochs']} epoch(s), alpha {params['alpha']:g} to {params['min_alpha']:g}."
         )
     lines.append(
-        "Speed: median run by train time; quality: mean over the runs; load: 1-minute load "
-        "average (as `uptime` prints it) before and after the median run."
+        "Speed: median run by train time (of an even number, the faster middle one), every "
+        "run's words/s beside it; quality: mean over the runs; load: 1-minute load average "
+        "(as `uptime` prints it) before and after the median run."
     )
     return lines
 
