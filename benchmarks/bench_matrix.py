@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import signal
 import sys
@@ -28,6 +29,7 @@ from typing import Any
 
 import background
 import bench_train
+import core_latency
 import harness
 import matrix_report
 import native_peers
@@ -240,9 +242,18 @@ def run_job(job: Job, cell: Cell, args: argparse.Namespace, plain: PlainCorpora)
     return native_peers.run_peer(SYSTEMS[job.system][0], params, tokens, prep_s, evaluation)
 
 
-def measured(job: Job, cell: Cell, args: argparse.Namespace, plain: PlainCorpora) -> dict[str, Any]:
-    """``run_job`` with the machine's load around it; a failed run becomes an error record."""
+def measured(
+    job: Job,
+    cell: Cell,
+    args: argparse.Namespace,
+    plain: PlainCorpora,
+    probe: core_latency.Probe | None,
+) -> dict[str, Any]:
+    """``run_job`` with the machine's load around it, and the time a cache line takes between
+    CPUs 0 and 1 (``core_latency.py``: two workers' speed depends on it); a failed run becomes
+    an error record."""
     busy = background.wait_for_idle(args.wait_idle, own_busy=args.background)
+    latency_before = probe.sample() if probe else None
     before = background.load_snapshot()
     try:
         rec = run_job(job, cell, args, plain)
@@ -255,12 +266,16 @@ def measured(job: Job, cell: Cell, args: argparse.Namespace, plain: PlainCorpora
         "objective": cell.objective,
     }
     rec.update(cpus_busy_before=busy, load_before=before, load_after=background.load_snapshot())
+    if probe:
+        rec["core_latency_ns"] = [latency_before, probe.sample()]
     rec["background"] = args.background
     return rec
 
 
 def progress_line(rec: dict[str, Any]) -> str:
     load = f"load {rec['load_before']['loadavg'][0]:.1f} -> {rec['load_after']['loadavg'][0]:.1f}"
+    if "core_latency_ns" in rec:
+        load += "  CPU 0 <-> 1 {:.0f} -> {:.0f} ns".format(*rec["core_latency_ns"])
     if "error" in rec:
         return f"    FAILED ({load}): {rec['error'].splitlines()[0]}"
     return (
@@ -278,23 +293,40 @@ def run_matrix(
 ) -> None:
     """Every cell's rounds in order, saving ``raw`` (with its growing ``runs``) after each run."""
     plain = PlainCorpora()
-    with background.spinners(args.background) as pids:
-        raw["background_pids"] = pids
-        for n, (cell, jobs) in enumerate(planned, 1):
-            for round_no in range(1, args.repeat + 1):
-                for job in jobs:
-                    print(
-                        f"[cell {n}/{len(planned)} {cell.label} d={cell.vector_size} "
-                        f"{cell.objective}, round {round_no}/{args.repeat}] "
-                        f"{job.system} workers={job.workers} ...",
-                        file=sys.stderr,
-                        flush=True,
-                    )
-                    rec = measured(job, cell, args, plain)
-                    rec["round"] = round_no
-                    raw["runs"].append(rec)
-                    json_path.write_text(json.dumps(raw, indent=1))
-                    print(progress_line(rec), file=sys.stderr, flush=True)
+    probe = latency_probe()
+    try:
+        with background.spinners(args.background) as pids:
+            raw["background_pids"] = pids
+            for n, (cell, jobs) in enumerate(planned, 1):
+                for round_no in range(1, args.repeat + 1):
+                    for job in jobs:
+                        print(
+                            f"[cell {n}/{len(planned)} {cell.label} d={cell.vector_size} "
+                            f"{cell.objective}, round {round_no}/{args.repeat}] "
+                            f"{job.system} workers={job.workers} ...",
+                            file=sys.stderr,
+                            flush=True,
+                        )
+                        rec = measured(job, cell, args, plain, probe)
+                        rec["round"] = round_no
+                        raw["runs"].append(rec)
+                        json_path.write_text(json.dumps(raw, indent=1))
+                        print(progress_line(rec), file=sys.stderr, flush=True)
+    finally:
+        if probe:
+            probe.close()
+
+
+def latency_probe() -> core_latency.Probe | None:
+    """The cache-line probe between CPUs 0 and 1, or None (one CPU, or no C compiler: the
+    matrix runs without it and says so)."""
+    if (os.cpu_count() or 1) < 2:
+        return None
+    try:
+        return core_latency.Probe()
+    except core_latency.ProbeError as err:
+        print(f"warning: no CPU-to-CPU latency in the records: {err}", file=sys.stderr)
+        return None
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

@@ -46,6 +46,7 @@ COLUMNS = (
     "peak RSS MB",
     "cores busy",
     "load before → after",
+    "CPU 0 ↔ 1 ns before → after",
 )
 
 
@@ -83,6 +84,14 @@ def _spread(records: list[Record]) -> str:
     return " / ".join(f"{v:,.0f}" for v in speeds)
 
 
+def _latency(rec: Record) -> str:
+    """The cache line's round trip between CPUs 0 and 1 around a run (older runs lack it)."""
+    if "core_latency_ns" not in rec:
+        return "-"
+    before, after = rec["core_latency_ns"]
+    return f"{before:.0f} → {after:.0f}"
+
+
 def _score(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
@@ -111,6 +120,7 @@ def cell_rows(cell: dict[tuple[str, int], list[Record]]) -> list[list[str]]:
                 f"{rec['peak_rss_mb']:.0f}",
                 f"{rec['train_cores_busy']:.2f}",
                 load,
+                _latency(rec),
             ]
         )
     return rows
@@ -154,7 +164,8 @@ def header_lines(raw: dict[str, Any]) -> list[str]:
     lines.append(
         "Speed: median run by train time (of an even number, the faster middle one), every "
         "run's words/s beside it; quality: mean over the runs; load: 1-minute load average "
-        "(as `uptime` prints it) before and after the median run."
+        "(as `uptime` prints it) before and after the median run, and the time a cache line "
+        "took between CPUs 0 and 1 (`core_latency.py`; what two workers' speed depends on)."
     )
     return lines
 
