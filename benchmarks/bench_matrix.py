@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shlex
 import signal
 import sys
@@ -318,15 +317,19 @@ def run_matrix(
 
 
 def latency_probe() -> core_latency.Probe | None:
-    """The cache-line probe between CPUs 0 and 1, or None (one CPU, or no C compiler: the
-    matrix runs without it and says so)."""
-    if (os.cpu_count() or 1) < 2:
-        return None
+    """The cache-line probe between CPUs 0 and 1, tried once, or None when it cannot be built
+    or run here (no C compiler, or CPU 1 not available to this process): the matrix then runs
+    without it and says so, rather than failing before or between runs."""
+    probe = None
     try:
-        return core_latency.Probe()
+        probe = core_latency.Probe()
+        probe.sample()
     except core_latency.ProbeError as err:
+        if probe:
+            probe.close()
         print(f"warning: no CPU-to-CPU latency in the records: {err}", file=sys.stderr)
         return None
+    return probe
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
