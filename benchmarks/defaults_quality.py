@@ -43,6 +43,8 @@ VARIANTS = {
     "shuffle-off": ("run_skipgram.py", ["--shuffle", "off"]),
     "per-pair": ("run_skipgram.py", ["--shared-negatives", "off"]),
     "shared": ("run_skipgram.py", ["--shared-negatives", "on"]),
+    "shared-rows": ("run_skipgram.py", ["--private-rows", "0"]),  # no private output rows
+    "merge-256": ("run_skipgram.py", ["--merge-every", "256"]),
     "gensim": ("run_gensim.py", ["--mode", "linesentence"]),
 }
 METRICS = {  # column name -> where the number is in a record

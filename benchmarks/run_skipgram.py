@@ -32,13 +32,40 @@ def main() -> None:
         default="default",
         help="one set of noise words per window, or per pair (default: skipgram's default)",
     )
+    parser.add_argument(
+        "--private-rows",
+        default="default",
+        help="output rows each worker trains in private copies: a number, or 'default' "
+        "(skipgram.kernel_setup.private_output_rows); an experiment knob, not an option of "
+        "SkipGram",
+    )
+    parser.add_argument(
+        "--merge-every",
+        type=int,
+        default=None,
+        help="centres between a worker's merges of its private rows (default: the kernel's "
+        "MERGE_EVERY_CENTRES); an experiment knob, like --private-rows",
+    )
     args = harness.parse_args(parser)
     overrides = {} if args.shuffle == "default" else {"shuffle": args.shuffle == "on"}
     if args.shared_negatives != "default":
         overrides["shared_negatives"] = args.shared_negatives == "on"
 
     import skipgram
+    import skipgram.kernel_setup
     from skipgram import LineSentence, SkipGram
+
+    if args.private_rows != "default":
+        rows = int(args.private_rows)
+        skipgram.kernel_setup.private_output_rows = lambda workers, dim: rows
+    if args.merge_every is not None:
+        import functools
+
+        import skipgram.local_epochs
+
+        skipgram.local_epochs.kernel_workers = functools.partial(
+            skipgram.kernel_setup.kernel_workers, merge_every=args.merge_every
+        )
 
     def train(times: dict[str, float]) -> tuple[int, list[str], Any]:
         model = SkipGram(

@@ -225,7 +225,7 @@ cdef class SoftmaxBuffers(ObjectiveScratch):
     """One worker's exact-softmax buffers: the queued centres and their contexts, and the
     minibatch's matrices, for `batch` centres with up to `context_capacity` contexts in all."""
 
-    cdef SoftmaxScratch softmax
+    cdef SoftmaxScratch *softmax       # on cache lines of its own (private_struct)
     cdef tuple _arrays
 
     def __init__(self, Py_ssize_t batch, Py_ssize_t context_capacity, Py_ssize_t vocab_size,
@@ -238,7 +238,9 @@ cdef class SoftmaxBuffers(ObjectiveScratch):
         cdef float[::1] scores = private_zeros(batch * vocab_size, np.float32)
         cdef float[::1] gradients = private_zeros(batch * dim, np.float32)
         cdef float[::1] gram = private_zeros(batch * batch, np.float32)
-        self._arrays = (centres, alphas, ends, contexts, inputs, scores, gradients, gram)
+        memory = []
+        self.softmax = <SoftmaxScratch *>private_struct(sizeof(SoftmaxScratch), memory)
+        self._arrays = (centres, alphas, ends, contexts, inputs, scores, gradients, gram, memory)
         self.softmax.n_pending = 0
         self.softmax.pending_centres = &centres[0]
         self.softmax.pending_alphas = &alphas[0]
@@ -249,4 +251,4 @@ cdef class SoftmaxBuffers(ObjectiveScratch):
         self.softmax.batch_scores = &scores[0]
         self.softmax.batch_gradients = &gradients[0]
         self.softmax.batch_gram = &gram[0]
-        self.pointer = &self.softmax
+        self.pointer = self.softmax

@@ -21,8 +21,8 @@ cdef void hs_train_centre(const Model *m, Worker *w, int32_t centre, const int32
         return
     for j in range(n_rows):
         b.labels[j] = 1.0 - t.codes[first + j]
-    w.loss += window_step(m, b, contexts, n_contexts, t.points + first, b.labels, n_rows,
-                          alpha)
+    w.loss += window_step(m, b, &w.outputs, contexts, n_contexts, t.points + first, b.labels,
+                          n_rows, alpha)
     w.pairs += n_contexts
 
 
@@ -68,6 +68,8 @@ cdef class HierarchicalSoftmaxTables(ObjectiveTables):
         self.train_centre = hs_train_centre
         # The next centre's input row is prefetched: its path's inner nodes are no word's rows.
         self.centre_rows = model.model.input_vectors
+        # The last inner nodes are the ones nearest the root (row V - 2), on the most paths.
+        self.private_rows_at = -1
 
     cdef ObjectiveScratch new_scratch(self, const Model *m):
         return HierarchicalSoftmaxBuffers(self, m.dim, m.window)
@@ -77,9 +79,12 @@ cdef class HierarchicalSoftmaxBuffers(ObjectiveScratch):
     """One worker's hierarchical-softmax buffers: `window_step`'s scratch, for windows of up
     to 2 * window contexts against the longest path."""
 
-    cdef WindowBuffers window
+    cdef WindowBuffers *window         # on cache lines of its own (private_struct)
     cdef tuple _arrays
 
     def __init__(self, HierarchicalSoftmaxTables tables, Py_ssize_t dim, Py_ssize_t window):
-        self._arrays = attach_window_buffers(&self.window, 2 * window, tables.longest_code, dim)
-        self.pointer = &self.window
+        memory = []
+        self.window = <WindowBuffers *>private_struct(sizeof(WindowBuffers), memory)
+        self._arrays = attach_window_buffers(self.window, 2 * window, tables.longest_code, dim)
+        self._arrays += (memory,)
+        self.pointer = self.window

@@ -46,9 +46,13 @@ from scipy.linalg.cython_blas cimport sgemm, ssyrk
 from skipgram._c_helpers cimport (
     sg_add_weighted_rows,
     sg_flush_denormals,
+    sg_load_private_rows,
+    sg_merge_private_rows,
     sg_ns_pair,
     sg_prefetch_row,
     sg_restore_float_mode,
+    sg_row,
+    sg_rows,
     sg_softmax_row,
     sg_splitmix64_seed,
 )
@@ -89,6 +93,10 @@ cdef class ObjectiveTables:
     cdef train_centre_fn train_centre
     cdef finish_batch_fn finish_batch  # NULL: the objective holds nothing back between centres
     cdef const float *centre_rows    # what train_sentence prefetches (Model.centre_rows)
+    # Which output rows a worker may keep private copies of (Worker.outputs): the first ones
+    # or the last ones of the output matrix, whichever every pair touches most; none if
+    # `private_rows_at` is 0 (the exact softmax, whose BLAS products need the shared matrix).
+    cdef int private_rows_at         # 1: the first rows, -1: the last rows, 0: none
 
     cdef ObjectiveScratch new_scratch(self, const Model *m):
         """A worker's buffers for this objective."""
@@ -123,6 +131,7 @@ cdef class KernelModel:
     cdef float[:, ::1] _output
     cdef const float[::1] _keep
     cdef const float[::1] _lockf
+    cdef int[::1] _merge_lock         # Model.merge_lock, on a cache line of its own
 
     def __init__(self, str objective, float[:, ::1] input_vectors, float[:, ::1] output_vectors,
                  const float[::1] keep_probability, Py_ssize_t window, Py_ssize_t negative=0,
@@ -162,6 +171,8 @@ cdef class KernelModel:
         self.tables = OBJECTIVE_TABLES[objective](self, negative, **tables)
         self.model.objective = self.tables.pointer
         self.model.centre_rows = self.tables.centre_rows
+        self._merge_lock = private_zeros(1, np.intc)
+        self.model.merge_lock = &self._merge_lock[0]
         if input_lockf is not None:
             self.model.input_lockf = lockf_pointer(input_lockf, vocab_size)
             self._lockf = input_lockf
@@ -190,29 +201,107 @@ def _check_objective_arguments(str objective, dict tables):
             raise ValueError(f"{name} needs {needs}, got {objective!r}")
 
 
+# How often a worker's private rows are merged into the shared matrix, in centres: often
+# enough that the other workers see its updates of the most frequent rows while they are
+# fresh, rarely enough that the merge (reading and writing every private row) stays a few
+# per cent of the time. docs/benchmarks.md, "Two workers".
+MERGE_EVERY_CENTRES = 1024
+
+
 cdef class KernelWorker:
     """One training thread's private state: its RNG and scratch buffers (never shared, so threads
-    do not contend on them)."""
+    do not contend on them).
 
-    cdef Worker worker
+    `private_rows`: how many of the output rows every pair touches this worker trains in
+    private copies, merged into the shared matrix every `merge_every` centres and at the
+    end of every batch (Worker.outputs; `private_output_rows` chooses the number). 0, the
+    default, trains the shared rows directly. Capped at the output matrix's rows; the exact
+    softmax has none."""
+
+    cdef Worker *worker                 # on cache lines of its own (private_struct)
+    cdef list _memory
     cdef int32_t[::1] _kept
     cdef int32_t[::1] _contexts
     cdef ObjectiveScratch _scratch
+    cdef KernelModel _model             # keeps Model.merge_lock and the matrices alive
+    cdef float[::1] _private_rows
+    cdef float[::1] _private_base
 
-    def __init__(self, KernelModel model, uint64_t seed):
+    def __init__(self, KernelModel model, uint64_t seed, Py_ssize_t private_rows=0,
+                 Py_ssize_t merge_every=MERGE_EVERY_CENTRES):
         cdef Model *m = &model.model
+        cdef Py_ssize_t rows = model._output.shape[0]
+        if private_rows < 0:
+            raise ValueError(f"private_rows must be >= 0, got {private_rows}")
+        if not 1 <= merge_every <= INT32_MAX:
+            raise ValueError(f"merge_every must be in [1, {INT32_MAX}], got {merge_every}")
+        self._model = model
+        self._memory = []
+        self.worker = <Worker *>private_struct(sizeof(Worker), self._memory)
         self._kept = private_zeros(1024, np.int32)
         self._contexts = private_zeros(2 * <Py_ssize_t>m.window, np.int32)
         self._scratch = model.tables.new_scratch(m)
         self.worker.rng = seed_state(seed)
+        self.worker.merge_every = <int>merge_every
         self.worker.kept = &self._kept[0]
         self.worker.contexts = &self._contexts[0]
         self.worker.scratch = self._scratch.pointer
+        self.worker.outputs.shared = m.output_vectors
+        if model.tables.private_rows_at == 0:
+            private_rows = 0
+        private_rows = min(private_rows, rows)
+        if private_rows > 0:
+            self._private_rows = private_zeros(private_rows * m.dim, np.float32)
+            self._private_base = private_zeros(private_rows * m.dim, np.float32)
+            self.worker.outputs.private_rows = &self._private_rows[0]
+            self.worker.private_base = &self._private_base[0]
+            self.worker.outputs.count = <int32_t>private_rows
+            first = 0 if model.tables.private_rows_at > 0 else rows - private_rows
+            self.worker.outputs.first = <int32_t>first
+
+    @property
+    def private_rows(self) -> tuple[int, int]:
+        """The output rows this worker trains in private copies: (first, count)."""
+        return self.worker.outputs.first, self.worker.outputs.count
 
     cdef void reserve_sentence(self, Py_ssize_t length):
         if length > self._kept.shape[0]:
             self._kept = private_zeros(length, np.int32)
             self.worker.kept = &self._kept[0]
+
+
+# The private copies of the output rows take this many bytes per worker (twice: the rows and
+# their values at the last merge), which keeps the rows a worker trains most in its L2 cache.
+PRIVATE_ROW_BYTES = 512 * 1024
+
+
+def private_output_rows(Py_ssize_t workers, Py_ssize_t dim) -> int:
+    """How many output rows each of `workers` workers trains in private copies (KernelWorker's
+    `private_rows`): none for one worker, which contends with nobody; otherwise as many rows of
+    `dim` floats as PRIVATE_ROW_BYTES holds."""
+    if workers < 2 or dim < 1:
+        return 0
+    return max(1, PRIVATE_ROW_BYTES // (4 * dim))
+
+
+cdef inline void load_private_rows(const Model *m, Worker *w) noexcept nogil:
+    """The worker's private rows from the shared matrix, at the start of a batch: between
+    batches the matrix may have changed (other workers' merges, the caller's edits)."""
+    if w.outputs.count > 0:
+        sg_load_private_rows(m.output_vectors + <int64_t>w.outputs.first * m.dim,
+                             w.outputs.private_rows, w.private_base,
+                             <int64_t>w.outputs.count * m.dim)
+    w.centres_since_merge = 0
+
+
+cdef inline void merge_private_rows(const Model *m, Worker *w) noexcept nogil:
+    """The worker's updates of its private rows since the last merge, into the shared matrix
+    (sg_merge_private_rows)."""
+    if w.outputs.count > 0:
+        sg_merge_private_rows(m.output_vectors + <int64_t>w.outputs.first * m.dim,
+                              w.outputs.private_rows, w.private_base,
+                              <int64_t>w.outputs.count * m.dim, m.merge_lock)
+    w.centres_since_merge = 0
 
 
 cdef const float *lockf_pointer(const float[::1] lockf, Py_ssize_t rows) except NULL:
@@ -242,6 +331,18 @@ def private_zeros(Py_ssize_t n, dtype):
     raw = np.zeros(nbytes + 2 * CACHE_LINE, dtype=np.uint8)
     start = -raw.ctypes.data % CACHE_LINE
     return raw[start:start + nbytes].view(dtype)
+
+
+cdef void *private_struct(Py_ssize_t size, list keep_alive) except NULL:
+    """Zeroed memory for one worker's C struct, on cache lines of its own (private_zeros),
+    kept alive by `keep_alive`. Inside its Python object a struct could share a line with
+    another worker's object (small objects are allocated side by side), and its fields
+    written every pair or centre (the noise slot, the loss tally, the RNG) would bounce that
+    line between the cores."""
+    memory = private_zeros(max(size, 1), np.uint8)
+    keep_alive.append(memory)
+    cdef uint8_t[::1] raw = memory
+    return &raw[0]
 
 
 cdef tuple attach_window_buffers(WindowBuffers *b, Py_ssize_t max_contexts, Py_ssize_t max_rows,
@@ -315,8 +416,15 @@ cdef int64_t train_sentence(const Model *m, Worker *w, train_centre_fn train_cen
                 w.contexts[n_contexts] = w.kept[j]
                 n_contexts += 1
         if i + 1 < n_kept:  # the next centre's first row (Model.centre_rows) loads meanwhile
-            sg_prefetch_row(m.centre_rows + <int64_t>w.kept[i + 1] * m.dim, m.dim)
+            if m.centre_rows == m.output_vectors:  # maybe one of the worker's private rows
+                sg_prefetch_row(sg_row(&w.outputs, w.kept[i + 1], m.dim), m.dim)
+            else:
+                sg_prefetch_row(m.centre_rows + <int64_t>w.kept[i + 1] * m.dim, m.dim)
         train_centre(m, w, w.kept[i], w.contexts, n_contexts, alpha)
+        if w.outputs.count > 0:
+            w.centres_since_merge += 1
+            if w.centres_since_merge >= w.merge_every:
+                merge_private_rows(m, w)
     return n_kept
 
 
@@ -332,7 +440,7 @@ def train_batch(KernelModel model, KernelWorker worker, const int32_t[::1] words
     trained, and the float64 sum of their losses.
     """
     cdef Model *m = &model.model
-    cdef Worker *w = &worker.worker
+    cdef Worker *w = worker.worker
     cdef Py_ssize_t n_words = words.shape[0], n_sentences = sentence_ends.shape[0]
     cdef Py_ssize_t s
     cdef int64_t begin = 0, end, kept = 0, longest = 0
@@ -356,6 +464,7 @@ def train_batch(KernelModel model, KernelWorker worker, const int32_t[::1] words
     w.pairs = 0
     with nogil:
         float_mode = sg_flush_denormals()
+        load_private_rows(m, w)
         for s in range(n_sentences):
             end = sentence_ends[s]
             alpha = alpha_start + (alpha_end - alpha_start) * (<float>begin / <float>n_words)
@@ -363,6 +472,7 @@ def train_batch(KernelModel model, KernelWorker worker, const int32_t[::1] words
             begin = end
         if finish_batch != NULL:  # a batch ends with nothing held back (only softmax queues)
             finish_batch(m, w)
+        merge_private_rows(m, w)  # nor in private rows
         sg_restore_float_mode(float_mode)
     return kept, w.pairs, w.loss
 

@@ -45,7 +45,9 @@ def sgns_update(float[::1] input_vector, float[:, ::1] output_vectors, int targe
     if input_lockf is not None:
         m.input_lockf = lockf_pointer(input_lockf, 1)
     cdef const int32_t *noise = &negatives[0] if negatives.shape[0] else NULL
-    return ns_pair(&m, &s, &input_vector[0], target, noise, <int>negatives.shape[0], alpha)
+    cdef sg_rows outputs = _shared_rows(&m)
+    return ns_pair(&m, &s, &outputs, &input_vector[0], target, noise, <int>negatives.shape[0],
+                   alpha)
 
 
 def shared_negatives_update(float[:, ::1] input_vectors, float[:, ::1] output_vectors,
@@ -73,7 +75,8 @@ def shared_negatives_update(float[:, ::1] input_vectors, float[:, ::1] output_ve
         m.input_lockf = lockf_pointer(input_lockf, input_vectors.shape[0])
     buffers = attach_window_buffers(&b, n_contexts, 1 + negatives.shape[0], m.dim)
     cdef const int32_t *noise = &negatives[0] if negatives.shape[0] else NULL
-    return ns_shared_window(&m, &b, centre, &contexts[0], <int>n_contexts, noise,
+    cdef sg_rows outputs = _shared_rows(&m)
+    return ns_shared_window(&m, &b, &outputs, centre, &contexts[0], <int>n_contexts, noise,
                             <int>negatives.shape[0], alpha)
 
 
@@ -104,6 +107,7 @@ def hs_update(float[::1] input_vector, float[:, ::1] inner_vectors, const uint8_
     buffers = attach_window_buffers(&b, 1, code.shape[0], m.dim)
     memset(&w, 0, sizeof(Worker))
     w.scratch = &b
+    w.outputs = _shared_rows(&m)
     hs_train_centre(&m, &w, 0, &context, 1, alpha)
     return w.loss
 
@@ -148,7 +152,7 @@ def softmax_minibatch_update(float[:, ::1] input_vectors, float[:, ::1] output_v
     if input_lockf is not None:
         m.input_lockf = lockf_pointer(input_lockf, input_vectors.shape[0])
     buffers = SoftmaxBuffers(n_centres, contexts.shape[0], m.vocab_size, m.dim)
-    cdef SoftmaxScratch *s = &buffers.softmax
+    cdef SoftmaxScratch *s = buffers.softmax
     memcpy(s.pending_centres, &centres[0], n_centres * sizeof(int32_t))
     memcpy(s.pending_alphas, &alphas[0], n_centres * sizeof(float))
     memcpy(s.pending_ends, &context_ends[0], n_centres * sizeof(int64_t))
@@ -174,6 +178,24 @@ def _check_update_args(float[::1] input_vector, float[:, ::1] output_vectors, ro
         ids = np.asarray(ids if ids is not None else [], dtype=np.int64)
         if ids.size and (ids.min() < 0 or ids.max() >= output_vectors.shape[0]):
             raise ValueError("row ids outside output_vectors")
+
+
+cdef sg_rows _shared_rows(const Model *m) noexcept:
+    """The view of `m`'s output matrix without private rows, as one worker trains it."""
+    cdef sg_rows rows
+    memset(&rows, 0, sizeof(sg_rows))
+    rows.shared = m.output_vectors
+    return rows
+
+
+def private_rows_merge(float[::1] shared, float[::1] private_rows, float[::1] base):
+    """sg_merge_private_rows on three arrays of one length, in place (exposed to test the
+    merge): shared += private - base, then private = base = shared."""
+    if not shared.shape[0] == private_rows.shape[0] == base.shape[0]:
+        raise ValueError("shared, private_rows and base must have the same length")
+    cdef int lock = 0
+    if shared.shape[0]:
+        sg_merge_private_rows(&shared[0], &private_rows[0], &base[0], shared.shape[0], &lock)
 
 
 cdef void _fill_test_model(Model *m, float[::1] input_vector, float[:, ::1] output_vectors):

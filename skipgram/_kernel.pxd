@@ -22,6 +22,7 @@ from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 
 from skipgram._c_helpers cimport (
     sg_add,
+    sg_rows,
     sg_move_contexts,
     sg_move_outputs,
     sg_output_updates,
@@ -46,6 +47,7 @@ cdef struct Model:
     # between damped), applied by add_input_step / move_contexts; NULL: every row free.
     const float *input_lockf
     const void *objective       # the objective's own tables (its struct, see its file)
+    int *merge_lock             # taken by a worker merging its private rows (sg_merge_private_rows)
 
 
 cdef struct Worker:
@@ -55,6 +57,15 @@ cdef struct Worker:
     void *scratch               # the objective's per-worker buffers (its struct, see its file)
     double loss
     int64_t pairs
+    # The output matrix as this worker sees it: with two or more workers, private copies of
+    # the rows every pair touches (_simd.h, sg_rows), merged into the shared matrix every
+    # `merge_every` centres and at the end of each batch. Every output row the
+    # objectives read or write goes through it (sg_row), except the exact softmax's, whose
+    # BLAS products take the whole shared matrix.
+    sg_rows outputs
+    float *private_base         # the private rows' values at the last merge
+    int centres_since_merge
+    int merge_every
 
 
 # One objective's step for a centre word and its window; `finish_batch_fn` takes the step for
@@ -128,8 +139,9 @@ cdef inline void add_input_step(const Model *m, float *input_vector,
             input_vector[i] += factor * step[i]
 
 
-cdef inline void move_contexts(const Model *m, WindowBuffers *b, const int32_t *contexts,
-                               int n_contexts, const int32_t *rows, int n_rows) noexcept nogil:
+cdef inline void move_contexts(const Model *m, WindowBuffers *b, const sg_rows *outputs,
+                               const int32_t *contexts, int n_contexts, const int32_t *rows,
+                               int n_rows) noexcept nogil:
     """C += G O for a window step (sg_move_contexts), each context's row of steps G first
     scaled by its learning-rate factor when the model has them (see add_input_step).
     Overwrites G's rows, so it must come after the output rows' updates."""
@@ -137,8 +149,8 @@ cdef inline void move_contexts(const Model *m, WindowBuffers *b, const int32_t *
     cdef float factor
     cdef float *steps
     if m.input_lockf == NULL:
-        sg_move_contexts(m.input_vectors, contexts, n_contexts, b.scores, m.output_vectors,
-                         rows, n_rows, m.dim)
+        sg_move_contexts(m.input_vectors, contexts, n_contexts, b.scores, outputs, rows,
+                         n_rows, m.dim)
         return
     for c in range(n_contexts):
         factor = m.input_lockf[contexts[c]]
@@ -148,19 +160,20 @@ cdef inline void move_contexts(const Model *m, WindowBuffers *b, const int32_t *
         if factor != 1.0:
             for j in range(n_rows):
                 steps[j] *= factor
-        sg_move_contexts(m.input_vectors, contexts + c, 1, steps, m.output_vectors,
-                         rows, n_rows, m.dim)
+        sg_move_contexts(m.input_vectors, contexts + c, 1, steps, outputs, rows, n_rows,
+                         m.dim)
 
 
-cdef inline double window_step(const Model *m, WindowBuffers *b, const int32_t *contexts,
-                               int n_contexts, const int32_t *rows, const float *labels,
-                               int n_rows, float alpha) noexcept nogil:
+cdef inline double window_step(const Model *m, WindowBuffers *b, const sg_rows *outputs,
+                               const int32_t *contexts, int n_contexts, const int32_t *rows,
+                               const float *labels, int n_rows, float alpha) noexcept nogil:
     """One logistic step for a whole window (docs/math.md, "Window steps"): each of the
     window's B context input rows against each of N output rows, with labels[j] the target of
     output row j. Shared by negative sampling's shared-negatives mode (the rows are the centre,
     label 1, and the noise words, label 0) and hierarchical softmax (the inner nodes on the
     centre's Huffman path, label 1 - code bit): in word2vec's orientation, where the context
-    predicts the centre, all pairs of a window have the same output rows.
+    predicts the centre, all pairs of a window have the same output rows. The output rows are
+    looked up in `outputs`, the worker's view of the output matrix (Worker.outputs).
 
     With C the B context rows and O the N output rows: scores S = C O^T (B x N), steps
     G = alpha (labels - sigmoid(S)), then C += G O and O += G^T C. Both updates are computed
@@ -170,8 +183,7 @@ cdef inline double window_step(const Model *m, WindowBuffers *b, const int32_t *
     cdef int d = m.dim, c, j
     cdef float *scores
     cdef double loss = 0.0
-    sg_window_scores(b.scores, m.input_vectors, contexts, n_contexts, m.output_vectors,
-                     rows, n_rows, d)
+    sg_window_scores(b.scores, m.input_vectors, contexts, n_contexts, outputs, rows, n_rows, d)
     if m.compute_loss:
         for c in range(n_contexts):
             scores = b.scores + <int64_t>c * n_rows
@@ -181,6 +193,6 @@ cdef inline double window_step(const Model *m, WindowBuffers *b, const int32_t *
     # O's update waits in a buffer while C moves, because C's update must read the old O.
     sg_output_updates(b.output_updates, b.scores, m.input_vectors, contexts, n_contexts,
                       n_rows, d)
-    move_contexts(m, b, contexts, n_contexts, rows, n_rows)
-    sg_move_outputs(m.output_vectors, rows, n_rows, b.output_updates, d)
+    move_contexts(m, b, outputs, contexts, n_contexts, rows, n_rows)
+    sg_move_outputs(outputs, rows, n_rows, b.output_updates, d)
     return loss

@@ -36,21 +36,23 @@ cdef inline int32_t draw_noise_word(const NegativeSampling *t, int vocab_size,
     return t.noise_alias[column]
 
 
-cdef inline void prefetch_noise(const Model *m, const int32_t *noise, int n_noise) noexcept nogil:
+cdef inline void prefetch_noise(const Model *m, const Worker *w, const int32_t *noise,
+                                int n_noise) noexcept nogil:
     """Ask for a pair's noise rows before they are needed: they are scattered over a matrix
     far larger than the cache, and waiting for each miss in turn dominated the run time."""
     cdef int k
     for k in range(n_noise):
-        sg_prefetch_row(m.output_vectors + <int64_t>noise[k] * m.dim, m.dim)
+        sg_prefetch_row(sg_row(&w.outputs, noise[k], m.dim), m.dim)
 
 
-cdef double ns_pair(const Model *m, NegativeSamplingScratch *s, float *input_vector,
-                    int32_t target, const int32_t *noise, int n_noise, float alpha,
-                    const int32_t *next_noise=NULL, int n_next=0) noexcept nogil:
+cdef double ns_pair(const Model *m, NegativeSamplingScratch *s, const sg_rows *outputs,
+                    float *input_vector, int32_t target, const int32_t *noise, int n_noise,
+                    float alpha, const int32_t *next_noise=NULL, int n_next=0) noexcept nogil:
     """Negative sampling for one (centre, context) pair (docs/math.md, "Negative sampling"): the
     logistic step against the target's output row (label 1) and each noise word's (label 0),
-    one after another, then the input vector's update. `next_noise`: the coming pair's noise
-    words, whose rows are prefetched during this pair's updates."""
+    one after another, then the input vector's update. The output rows are `outputs`' (the
+    worker's view). `next_noise`: the coming pair's noise words, whose rows are prefetched
+    during this pair's updates."""
     cdef int k, n_rows = 1
     cdef double loss = 0.0
     s.pair_rows[0] = target
@@ -59,8 +61,8 @@ cdef double ns_pair(const Model *m, NegativeSamplingScratch *s, float *input_vec
             continue
         s.pair_rows[n_rows] = noise[k]
         n_rows += 1
-    sg_ns_pair(s.gradient, input_vector, m.output_vectors, s.pair_rows, s.pair_labels, n_rows,
-               alpha, s.pair_scores, s.pair_steps, next_noise, n_next, m.dim)
+    sg_ns_pair(s.gradient, input_vector, outputs, s.pair_rows, s.pair_labels, n_rows, alpha,
+               s.pair_scores, s.pair_steps, next_noise, n_next, m.dim)
     add_input_step(m, input_vector, s.gradient)
     if m.compute_loss:
         loss = neg_log_sigmoid(s.pair_scores[0])
@@ -83,7 +85,7 @@ cdef void ns_train_centre(const Model *m, Worker *w, int32_t centre, const int32
         s.noise_slot = 0
         for k in range(K):
             s.noise[k] = draw_noise_word(t, m.vocab_size, &w.rng)
-        prefetch_noise(m, s.noise, K)
+        prefetch_noise(m, w, s.noise, K)
     for i in range(n_contexts):
         # Software pipelining: the coming pair's noise words (in this window or the next) are
         # drawn now, and sg_ns_pair requests their rows a line at a time while it computes.
@@ -91,15 +93,15 @@ cdef void ns_train_centre(const Model *m, Worker *w, int32_t centre, const int32
         next_noise = s.noise + <int64_t>(1 - s.noise_slot) * K
         for k in range(K):
             next_noise[k] = draw_noise_word(t, m.vocab_size, &w.rng)
-        w.loss += ns_pair(m, s, m.input_vectors + <int64_t>contexts[i] * m.dim, centre,
-                          noise, K, alpha, next_noise, K)
+        w.loss += ns_pair(m, s, &w.outputs, m.input_vectors + <int64_t>contexts[i] * m.dim,
+                          centre, noise, K, alpha, next_noise, K)
         s.noise_slot = 1 - s.noise_slot
     w.pairs += n_contexts
 
 
-cdef double ns_shared_window(const Model *m, WindowBuffers *b, int32_t centre,
-                             const int32_t *contexts, int n_contexts, const int32_t *noise,
-                             int n_noise, float alpha) noexcept nogil:
+cdef double ns_shared_window(const Model *m, WindowBuffers *b, const sg_rows *outputs,
+                             int32_t centre, const int32_t *contexts, int n_contexts,
+                             const int32_t *noise, int n_noise, float alpha) noexcept nogil:
     """Negative sampling for a whole window with one set of noise words shared by all its
     context words (HogBatch; docs/math.md, "Shared negatives"): a `window_step` against the
     centre's output row (label 1) and the noise words' (label 0). `b.labels` holds
@@ -111,7 +113,7 @@ cdef double ns_shared_window(const Model *m, WindowBuffers *b, int32_t centre,
             continue
         b.rows[n_rows] = noise[k]
         n_rows += 1
-    return window_step(m, b, contexts, n_contexts, b.rows, b.labels, n_rows, alpha)
+    return window_step(m, b, outputs, contexts, n_contexts, b.rows, b.labels, n_rows, alpha)
 
 
 cdef void ns_shared_train_centre(const Model *m, Worker *w, int32_t centre,
@@ -135,8 +137,9 @@ cdef void ns_shared_train_centre(const Model *m, Worker *w, int32_t centre,
     next_noise = s.noise + <int64_t>(1 - s.noise_slot) * K
     for k in range(K):
         next_noise[k] = draw_noise_word(t, m.vocab_size, &w.rng)
-        sg_prefetch_row(m.output_vectors + <int64_t>next_noise[k] * m.dim, m.dim)
-    w.loss += ns_shared_window(m, &s.window, centre, contexts, n_contexts, noise, K, alpha)
+        sg_prefetch_row(sg_row(&w.outputs, next_noise[k], m.dim), m.dim)
+    w.loss += ns_shared_window(m, &s.window, &w.outputs, centre, contexts, n_contexts, noise,
+                               K, alpha)
     s.noise_slot = 1 - s.noise_slot
     w.pairs += n_contexts
 
@@ -180,6 +183,9 @@ cdef class NegativeSamplingTables(ObjectiveTables):
         self.train_centre = ns_shared_train_centre if shared_negatives else ns_train_centre
         # Its windows read the centre's output row first: the target of all their pairs.
         self.centre_rows = model.model.output_vectors
+        # Vocabulary ids go by falling frequency: the first rows are the most frequent words',
+        # the targets and noise words of the most pairs.
+        self.private_rows_at = 1
 
     cdef ObjectiveScratch new_scratch(self, const Model *m):
         return NegativeSamplingBuffers(self, m.dim, m.window)
@@ -189,7 +195,7 @@ cdef class NegativeSamplingBuffers(ObjectiveScratch):
     """One worker's negative-sampling buffers: the input vector's update, the noise draws of a
     window, and for shared negatives `window_step`'s scratch."""
 
-    cdef NegativeSamplingScratch ns
+    cdef NegativeSamplingScratch *ns   # on cache lines of its own (private_struct)
     cdef tuple _arrays
 
     def __init__(self, NegativeSamplingTables tables, Py_ssize_t dim, Py_ssize_t window):
@@ -203,6 +209,9 @@ cdef class NegativeSamplingBuffers(ObjectiveScratch):
         cdef float[::1] pair_scores = private_zeros(1 + negative, np.float32)
         cdef float[::1] pair_steps = private_zeros(1 + negative, np.float32)
         pair_labels[0] = 1.0
+        memory = []
+        self.ns = <NegativeSamplingScratch *>private_struct(sizeof(NegativeSamplingScratch),
+                                                            memory)
         self.ns.gradient = &gradient[0]
         self.ns.noise = &noise[0]
         self.ns.noise_slot = -1
@@ -210,11 +219,11 @@ cdef class NegativeSamplingBuffers(ObjectiveScratch):
         self.ns.pair_labels = &pair_labels[0]
         self.ns.pair_scores = &pair_scores[0]
         self.ns.pair_steps = &pair_steps[0]
-        self._arrays = (gradient, noise, pair_rows, pair_labels, pair_scores, pair_steps)
+        self._arrays = (gradient, noise, pair_rows, pair_labels, pair_scores, pair_steps, memory)
         if tables.shared_negatives:
             self._arrays += attach_window_buffers(&self.ns.window, max_contexts, 1 + negative,
                                                   dim)
-        self.pointer = &self.ns
+        self.pointer = self.ns
 
 
 # --------------------------------------------------------------------------------------------

@@ -49,6 +49,27 @@ static inline sg_f4 sg_load4(const float *p) { sg_f4 v; __builtin_memcpy(&v, p, 
 static inline void sg_store8(float *p, sg_f8 v) { __builtin_memcpy(p, &v, 32); }
 static inline void sg_store4(float *p, sg_f4 v) { __builtin_memcpy(p, &v, 16); }
 
+/* ---- A worker's view of the output matrix ------------------------------------------ */
+
+/* The output rows every pair touches (the most frequent words' for negative sampling, the
+   inner nodes nearest the Huffman root for hierarchical softmax) are written by all workers
+   at once, and their cache lines bounced between the cores: at up to 330 ns a round trip on
+   the VMs this project measures on (benchmarks/core_latency.py), two workers ran slower than
+   one. With two or more workers each one trains private copies of those rows and merges
+   them into the shared matrix every few hundred centres (sg_merge_private_rows); every
+   output row the loops below touch is looked up through this view. */
+typedef struct {
+    float *shared;          /* the output matrix, rows of n floats */
+    float *private_rows;    /* this worker's copies of rows [first, first + count), or NULL */
+    int32_t first, count;
+} sg_rows;
+
+SG_INLINE float *sg_row(const sg_rows *rows, int32_t id, int n) {
+    uint32_t k = (uint32_t)id - (uint32_t)rows->first;  /* one compare for both ends */
+    if (k < (uint32_t)rows->count) return rows->private_rows + (int64_t)k * n;
+    return rows->shared + (int64_t)id * n;
+}
+
 /* ---- Building blocks: a dot product and a weighted sum of rows ---------------------- */
 
 static inline float sg_dot(const float *x, const float *y, int n) {
@@ -154,7 +175,7 @@ SG_INLINE void sg_score_tile(float *scores, int64_t stride, const float *const *
 /* S = C O^T: scores[b * n_outputs + j] = input row contexts[b] . output row outputs[j]. */
 SG_VECTOR_CLONES static void sg_window_scores(
         float *scores, const float *input_vectors, const int32_t *contexts, int n_contexts,
-        const float *output_vectors, const int32_t *outputs, int n_outputs, int n) {
+        const sg_rows *output_rows, const int32_t *outputs, int n_outputs, int n) {
     for (int b = 0; b < n_contexts; b += 2) {
         const float *x[2];
         int nx = n_contexts - b >= 2 ? 2 : 1;
@@ -162,7 +183,7 @@ SG_VECTOR_CLONES static void sg_window_scores(
         for (int j = 0; j < n_outputs; j += 4) {
             const float *y[4];
             int ny = n_outputs - j >= 4 ? 4 : n_outputs - j;
-            for (int t = 0; t < ny; t++) y[t] = output_vectors + (int64_t)outputs[j + t] * n;
+            for (int t = 0; t < ny; t++) y[t] = sg_row(output_rows, outputs[j + t], n);
             float *out = scores + (int64_t)b * n_outputs + j;
             if (nx == 2 && ny == 4) sg_score_tile(out, n_outputs, x, 2, y, 4, n);
             else if (nx == 2) for (int t = 0; t < ny; t++) sg_score_tile(out + t, n_outputs, x, 2, y + t, 1, n);
@@ -172,19 +193,18 @@ SG_VECTOR_CLONES static void sg_window_scores(
     }
 }
 
-/* For t < NT <= 4 (a constant at each call): out[t] = (out[t] +) sum_k w(t, k) * row k, with
-   w(t, k) = weights[t * t_stride + k * k_stride] and row k = rows + ids[k] * n. Each 16-float
-   slice of a row is loaded once for the NT sums. With `accumulate`, the sums are added to the
-   out[t] one after another, so two out[t] that are the same row get both. */
-SG_INLINE void sg_combine_tile(float *const *out, int accumulate, int NT, const float *weights,
-                               int64_t t_stride, int64_t k_stride, int n_terms,
-                               const float *rows, const int32_t *ids, int n) {
+/* For t < NT <= 4 (a constant at each call): out[t] = (out[t] +) sum_k w(t, k) * row[k], with
+   w(t, k) = weights[t * t_stride + k * k_stride]. Each 16-float slice of a row is loaded once
+   for the NT sums. With `accumulate`, the sums are added to the out[t] one after another, so
+   two out[t] that are the same row get both. */
+SG_INLINE void sg_combine_resolved(float *const *out, int accumulate, int NT,
+                                   const float *weights, int64_t t_stride, int64_t k_stride,
+                                   int n_terms, const float *const *row, int n) {
     int i = 0, t, k;
     for (; i + 16 <= n; i += 16) {
         sg_f8 lo[4] = {{0}}, hi[4] = {{0}};
         for (k = 0; k < n_terms; k++) {
-            const float *row = rows + (int64_t)ids[k] * n + i;
-            sg_f8 r0 = sg_load8(row), r1 = sg_load8(row + 8);
+            sg_f8 r0 = sg_load8(row[k] + i), r1 = sg_load8(row[k] + i + 8);
             for (t = 0; t < NT; t++) {
                 float w = weights[t * t_stride + k * k_stride];
                 lo[t] += w * r0;
@@ -203,7 +223,7 @@ SG_INLINE void sg_combine_tile(float *const *out, int accumulate, int NT, const 
     for (; i + 8 <= n; i += 8) {
         sg_f8 sum[4] = {{0}};
         for (k = 0; k < n_terms; k++) {
-            sg_f8 r = sg_load8(rows + (int64_t)ids[k] * n + i);
+            sg_f8 r = sg_load8(row[k] + i);
             for (t = 0; t < NT; t++) sum[t] += weights[t * t_stride + k * k_stride] * r;
         }
         for (t = 0; t < NT; t++) {
@@ -214,10 +234,25 @@ SG_INLINE void sg_combine_tile(float *const *out, int accumulate, int NT, const 
     for (; i < n; i++) {
         float sum[4] = {0};
         for (k = 0; k < n_terms; k++) {
-            float r = rows[(int64_t)ids[k] * n + i];
+            float r = row[k][i];
             for (t = 0; t < NT; t++) sum[t] += weights[t * t_stride + k * k_stride] * r;
         }
         for (t = 0; t < NT; t++) out[t][i] = accumulate ? out[t][i] + sum[t] : sum[t];
+    }
+}
+
+/* sg_combine_resolved over the rows ids[k] of `rows`, looked up (sg_row) once per row and
+   SG_COMBINE_CHUNK rows at a time, not once per 16-float slice. */
+#define SG_COMBINE_CHUNK 32
+SG_INLINE void sg_combine_tile(float *const *out, int accumulate, int NT, const float *weights,
+                               int64_t t_stride, int64_t k_stride, int n_terms,
+                               const sg_rows *rows, const int32_t *ids, int n) {
+    const float *row[SG_COMBINE_CHUNK];
+    for (int k0 = 0; k0 < n_terms || k0 == 0; k0 += SG_COMBINE_CHUNK) {
+        int chunk = n_terms - k0 < SG_COMBINE_CHUNK ? n_terms - k0 : SG_COMBINE_CHUNK;
+        for (int k = 0; k < chunk; k++) row[k] = sg_row(rows, ids[k0 + k], n);
+        sg_combine_resolved(out, accumulate || k0 > 0, NT, weights + k0 * k_stride, t_stride,
+                            k_stride, chunk, row, n);
     }
 }
 
@@ -225,45 +260,46 @@ SG_INLINE void sg_combine_tile(float *const *out, int accumulate, int NT, const 
 SG_VECTOR_CLONES static void sg_output_updates(
         float *updates, const float *steps, const float *input_vectors,
         const int32_t *contexts, int n_contexts, int n_outputs, int n) {
+    const sg_rows inputs = {(float *)input_vectors, 0, 0, 0};  /* no private input rows */
     for (int j = 0; j < n_outputs; j += 4) {
         float *out[4];
         int nt = n_outputs - j >= 4 ? 4 : n_outputs - j;
         for (int t = 0; t < nt; t++) out[t] = updates + (int64_t)(j + t) * n;
         if (nt == 4)
-            sg_combine_tile(out, 0, 4, steps + j, 1, n_outputs, n_contexts, input_vectors, contexts, n);
+            sg_combine_tile(out, 0, 4, steps + j, 1, n_outputs, n_contexts, &inputs, contexts, n);
         else
             for (int t = 0; t < nt; t++)
                 sg_combine_tile(out + t, 0, 1, steps + j + t, 1, n_outputs, n_contexts,
-                                input_vectors, contexts, n);
+                                &inputs, contexts, n);
     }
 }
 
 /* C += G O: input row contexts[b] += sum_j steps[b * n_outputs + j] * output row outputs[j]. */
 SG_VECTOR_CLONES static void sg_move_contexts(
         float *input_vectors, const int32_t *contexts, int n_contexts, const float *steps,
-        const float *output_vectors, const int32_t *outputs, int n_outputs, int n) {
+        const sg_rows *output_rows, const int32_t *outputs, int n_outputs, int n) {
     for (int b = 0; b < n_contexts; b += 4) {
         float *out[4];
         int nt = n_contexts - b >= 4 ? 4 : n_contexts - b;
         for (int t = 0; t < nt; t++) out[t] = input_vectors + (int64_t)contexts[b + t] * n;
         const float *weights = steps + (int64_t)b * n_outputs;
         if (nt == 4)
-            sg_combine_tile(out, 1, 4, weights, n_outputs, 1, n_outputs, output_vectors, outputs, n);
+            sg_combine_tile(out, 1, 4, weights, n_outputs, 1, n_outputs, output_rows, outputs, n);
         else
             for (int t = 0; t < nt; t++)
                 sg_combine_tile(out + t, 1, 1, weights + (int64_t)t * n_outputs, n_outputs, 1,
-                                n_outputs, output_vectors, outputs, n);
+                                n_outputs, output_rows, outputs, n);
     }
 }
 
 /* O += updates: output row outputs[j] += row j of `updates`. */
 SG_VECTOR_CLONES static void sg_move_outputs(
-        float *output_vectors, const int32_t *outputs, int n_outputs, const float *updates,
+        const sg_rows *output_rows, const int32_t *outputs, int n_outputs, const float *updates,
         int n) {
     static const float one = 1.0f;
     static const int32_t own_row = 0;
     for (int j = 0; j < n_outputs; j++)
-        sg_weighted_rows(output_vectors + (int64_t)outputs[j] * n, 1, 1, &one, 0,
+        sg_weighted_rows(sg_row(output_rows, outputs[j], n), 1, 1, &one, 0,
                          updates + (int64_t)j * n, &own_row, n);
 }
 
@@ -420,20 +456,20 @@ SG_INLINE float sg_dot4(const float *x, const float *y, int n) {
    a line at a time during the updates. */
 #define SG_PAIR_SCORED_FIRST 16
 SG_VECTOR_CLONES static void sg_ns_pair(
-        float *gradient, const float *input, float *output_vectors, const int32_t *rows,
+        float *gradient, const float *input, const sg_rows *output_rows, const int32_t *rows,
         const float *labels, int n_rows, float alpha, float *scores, float *steps,
         const int32_t *next_rows, int n_next, int n) {
     int j, i, t, scored_first = n_rows <= SG_PAIR_SCORED_FIRST, repeated = 0;
     if (scored_first) {
         for (j = 0; j < n_rows; j++) {
-            scores[j] = sg_dot4(input, output_vectors + (int64_t)rows[j] * n, n);
+            scores[j] = sg_dot4(input, sg_row(output_rows, rows[j], n), n);
             for (t = 0; t < j; t++) repeated |= rows[t] == rows[j];
         }
         sg_logistic_steps(steps, scores, labels, n_rows, alpha);
     }
     for (j = 0; j < n_rows; j++) {
-        float *out = output_vectors + (int64_t)rows[j] * n;
-        const float *next = j < n_next ? output_vectors + (int64_t)next_rows[j] * n : 0;
+        float *out = sg_row(output_rows, rows[j], n);
+        const float *next = j < n_next ? sg_row(output_rows, next_rows[j], n) : 0;
         float g;
         t = j;
         if (scored_first && repeated)  /* seen before? then score it as that step left it */
@@ -477,9 +513,49 @@ SG_VECTOR_CLONES static void sg_ns_pair(
         }
     }
     for (j = n_rows; j < n_next; j++) {  /* the coming pair has more rows than this one */
-        const float *next = output_vectors + (int64_t)next_rows[j] * n;
+        const float *next = sg_row(output_rows, next_rows[j], n);
         for (i = 0; i < n; i += 16) __builtin_prefetch(next + i, 1, 3);
     }
+}
+
+/* ---- Merging a worker's private rows into the shared matrix (see sg_rows) ----------- */
+
+/* shared += private - base over `count` floats, then private = base = shared: the worker's
+   updates since its last merge land on top of whatever the other workers merged meanwhile.
+   Where nobody else changed an element (shared == base) it takes the private value itself,
+   so that with one worker training through private rows gives the same bits as without.
+   `lock` (one int shared by the workers of a model) keeps two merges from interleaving: a
+   merge reads and writes every element, and two at once could each lose the other's. */
+SG_VECTOR_CLONES static void sg_merge_private_rows(float *shared, float *private_rows,
+                                                   float *base, int64_t count, int *lock) {
+    while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(lock, __ATOMIC_RELAXED)) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+        }
+    int64_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        sg_f8 s = sg_load8(shared + i), p = sg_load8(private_rows + i), b = sg_load8(base + i);
+        sg_f8 v = sg_select8(s == b, p, s + (p - b));
+        sg_store8(shared + i, v);
+        sg_store8(private_rows + i, v);
+        sg_store8(base + i, v);
+    }
+    for (; i < count; i++) {
+        float v = shared[i] == base[i] ? private_rows[i] : shared[i] + (private_rows[i] - base[i]);
+        shared[i] = v;
+        private_rows[i] = v;
+        base[i] = v;
+    }
+    __atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+}
+
+/* private = base = shared over `count` floats: a worker's copies at the start of a batch. */
+static void sg_load_private_rows(const float *shared, float *private_rows, float *base,
+                                 int64_t count) {
+    __builtin_memcpy(private_rows, shared, (size_t)count * sizeof(float));
+    __builtin_memcpy(base, shared, (size_t)count * sizeof(float));
 }
 
 /* y += x, the input vector's accumulated update at the end of a pair. */

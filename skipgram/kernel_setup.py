@@ -5,11 +5,12 @@ distributed one share these, so both train the same model."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from skipgram._inner import KernelModel
+from skipgram._inner import MERGE_EVERY_CENTRES, KernelModel, KernelWorker, private_output_rows
 from skipgram.objectives import objective_of
 from skipgram.params import Parameters
 from skipgram.vocab import Vocabulary
@@ -53,6 +54,17 @@ def make_kernel(
         input_lockf=lock_factors,
         **tables,
     )
+
+
+def kernel_workers(
+    kernel: KernelModel, seeds: Sequence[int], merge_every: int = MERGE_EVERY_CENTRES
+) -> list[KernelWorker]:
+    """One kernel worker (a training thread's state) per seed. Two or more each train private
+    copies of the output rows every pair touches, merged into the shared matrix as they go
+    (KernelWorker's `private_rows`, sized by `private_output_rows`): shared, those rows' cache
+    lines bounced between the cores and two workers ran little faster than one."""
+    private_rows = private_output_rows(len(seeds), kernel.dim)
+    return [KernelWorker(kernel, seed, private_rows, merge_every) for seed in seeds]
 
 
 def initial_vectors(rows: int, vector_size: int, rng: np.random.Generator) -> np.ndarray:

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from skipgram._inner import KernelWorker
 from skipgram.corpus import check_sentences, corpus_identity, is_one_shot, same_corpus
 from skipgram.corpus_ids import CorpusIds
-from skipgram.kernel_setup import worker_seed
+from skipgram.kernel_setup import kernel_workers, worker_seed
 from skipgram.loop import Report, TrainEpoch, TrainingCall
 from skipgram.model_arguments import Corpus
 from skipgram.training import EpochStats, run_epoch
@@ -100,10 +99,9 @@ def epoch_trainer(
     def train_epoch(epoch: int, report: Report) -> EpochStats:
         # Seeded per epoch from the epochs trained, so that a resumed run draws what the
         # uninterrupted one would have.
-        workers = [
-            KernelWorker(kernel, worker_seed(p.seed, model.epochs_trained, i))
-            for i in range(threads)
-        ]
+        workers = kernel_workers(
+            kernel, [worker_seed(p.seed, model.epochs_trained, i) for i in range(threads)]
+        )
         return run_epoch(
             kernel,
             workers,

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from distributed import get_worker
 
-from skipgram._inner import KernelModel, KernelWorker
+from skipgram._inner import KernelModel
 from skipgram.corpus import LineSentence
 from skipgram.corpus_ids import CorpusIds
 from skipgram.distributed.merge import changed_rows, pruned
@@ -30,7 +30,13 @@ from skipgram.distributed.messages import (
     Update,
     WordCounts,
 )
-from skipgram.kernel_setup import file_order_seed, kernel_tables, make_kernel, round_worker_seed
+from skipgram.kernel_setup import (
+    file_order_seed,
+    kernel_tables,
+    kernel_workers,
+    make_kernel,
+    round_worker_seed,
+)
 from skipgram.training import EpochStats, LearningRate, run_epoch
 from skipgram.vocab import Vocabulary
 
@@ -125,12 +131,11 @@ def train_share(
         for batch in cached.ids.batches(cached.remap, batch_words, sentences=chosen)
     )
     first_file = share.files[0][0]
-    workers = [
-        KernelWorker(
-            kernel, round_worker_seed(settings.params.seed, share.version, first_file, thread)
-        )
+    seeds = [
+        round_worker_seed(settings.params.seed, share.version, first_file, thread)
         for thread in range(share.threads)
     ]
+    workers = kernel_workers(kernel, seeds)
     schedule = LearningRate(share.alpha_start, share.alpha_end, words)
     report = _Reporter(run_id, share.progress_key)
     stats = run_epoch(kernel, workers, batches, schedule, words_done=0, report=report)
