@@ -34,9 +34,10 @@ def main() -> None:
     )
     parser.add_argument(
         "--private-rows",
-        default="default",
-        help="output rows each worker trains in private copies: a number, or 'default' "
-        "(skipgram.kernel_setup.private_output_rows); an experiment knob, not an option of "
+        type=int,
+        default=None,
+        help="output rows each worker trains in private copies (default: "
+        "skipgram.kernel_setup.private_output_rows); an experiment knob, not an option of "
         "SkipGram",
     )
     parser.add_argument(
@@ -52,19 +53,21 @@ def main() -> None:
         overrides["shared_negatives"] = args.shared_negatives == "on"
 
     import skipgram
-    import skipgram.kernel_setup
     from skipgram import LineSentence, SkipGram
 
-    if args.private_rows != "default":
-        rows = int(args.private_rows)
-        skipgram.kernel_setup.private_output_rows = lambda workers, dim: rows
-    if args.merge_every is not None:
+    knobs = {
+        name: value
+        for name, value in (("private_rows", args.private_rows), ("merge_every", args.merge_every))
+        if value is not None
+    }
+    if knobs:  # the workers every epoch builds, with the experiment's settings
         import functools
 
+        import skipgram.kernel_setup
         import skipgram.local_epochs
 
         skipgram.local_epochs.kernel_workers = functools.partial(
-            skipgram.kernel_setup.kernel_workers, merge_every=args.merge_every
+            skipgram.kernel_setup.kernel_workers, **knobs
         )
 
     def train(times: dict[str, float]) -> tuple[int, list[str], Any]:

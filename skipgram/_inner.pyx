@@ -204,7 +204,7 @@ def _check_objective_arguments(str objective, dict tables):
 # How often a worker's private rows are merged into the shared matrix, in centres: often
 # enough that the other workers see its updates of the most frequent rows while they are
 # fresh, rarely enough that the merge (reading and writing every private row) stays a few
-# per cent of the time. docs/benchmarks.md, "Two workers".
+# per cent of the time. docs/benchmarks.md, "Private rows".
 MERGE_EVERY_CENTRES = 1024
 
 

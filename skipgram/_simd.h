@@ -56,7 +56,7 @@ static inline void sg_store4(float *p, sg_f4 v) { __builtin_memcpy(p, &v, 16); }
    at once, and their cache lines bounced between the cores: at up to 330 ns a round trip on
    the VMs this project measures on (benchmarks/core_latency.py), two workers ran slower than
    one. With two or more workers each one trains private copies of those rows and merges
-   them into the shared matrix every few hundred centres (sg_merge_private_rows); every
+   them into the shared matrix every 1,024 centres (sg_merge_private_rows); every
    output row the loops below touch is looked up through this view. */
 typedef struct {
     float *shared;          /* the output matrix, rows of n floats */
@@ -248,6 +248,7 @@ SG_INLINE void sg_combine_tile(float *const *out, int accumulate, int NT, const 
                                int64_t t_stride, int64_t k_stride, int n_terms,
                                const sg_rows *rows, const int32_t *ids, int n) {
     const float *row[SG_COMBINE_CHUNK];
+    /* Once at least: with no terms and no `accumulate`, out[t] must still be set to 0. */
     for (int k0 = 0; k0 < n_terms || k0 == 0; k0 += SG_COMBINE_CHUNK) {
         int chunk = n_terms - k0 < SG_COMBINE_CHUNK ? n_terms - k0 : SG_COMBINE_CHUNK;
         for (int k = 0; k < chunk; k++) row[k] = sg_row(rows, ids[k0 + k], n);

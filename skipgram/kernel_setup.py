@@ -57,13 +57,18 @@ def make_kernel(
 
 
 def kernel_workers(
-    kernel: KernelModel, seeds: Sequence[int], merge_every: int = MERGE_EVERY_CENTRES
+    kernel: KernelModel,
+    seeds: Sequence[int],
+    private_rows: int | None = None,
+    merge_every: int = MERGE_EVERY_CENTRES,
 ) -> list[KernelWorker]:
     """One kernel worker (a training thread's state) per seed. Two or more each train private
-    copies of the output rows every pair touches, merged into the shared matrix as they go
-    (KernelWorker's `private_rows`, sized by `private_output_rows`): shared, those rows' cache
-    lines bounced between the cores and two workers ran little faster than one."""
-    private_rows = private_output_rows(len(seeds), kernel.dim)
+    copies of the output rows every pair touches, merged into the shared matrix every
+    `merge_every` centres (KernelWorker's `private_rows`; None: as many as
+    `private_output_rows` gives): shared, those rows' cache lines bounced between the cores and
+    two workers ran little faster than one."""
+    if private_rows is None:
+        private_rows = private_output_rows(len(seeds), kernel.dim)
     return [KernelWorker(kernel, seed, private_rows, merge_every) for seed in seeds]
 
 
