@@ -6,6 +6,12 @@
 # bounds the B x V scores buffer and the B^2 V cost of the corrections (docs/math.md).
 SOFTMAX_BATCH = 64
 SOFTMAX_SCORE_FLOATS = 1 << 24
+# With two or more workers, each trains a private copy of the whole output matrix (merged into
+# the shared one every MERGE_EVERY_CENTRES centres, as negative sampling's hottest rows are):
+# shared, both workers rewrote all of it at every minibatch, and when the host's two virtual
+# CPUs sat far apart (~330 ns a cache line) two workers ran at 19-34% of the FMA peak instead
+# of 45-51%. Up to this size of matrix (V x d floats) per worker, twice (the copy, its base).
+SOFTMAX_PRIVATE_BYTES = 64 << 20
 # BLAS takes its scalars by address.
 cdef float ONE_F = 1.0
 cdef float MINUS_ONE_F = -1.0
@@ -73,6 +79,8 @@ cdef double softmax_minibatch(const Model *m, Worker *w) noexcept nogil:
     cdef char transpose = b'T', no_transpose = b'N', upper = b'U'
     cdef int32_t earlier[SOFTMAX_BLOCK]
     cdef float weights[SOFTMAX_BLOCK]
+    # The worker's output matrix: its private copy of all rows, or the shared one (Worker.outputs)
+    cdef float *U = w.outputs.private_rows if w.outputs.count > 0 else m.output_vectors
     for b in range(B):
         memcpy(s.batch_inputs + <int64_t>b * d,
                m.input_vectors + <int64_t>s.pending_centres[b] * d, d * sizeof(float))
@@ -85,7 +93,7 @@ cdef double softmax_minibatch(const Model *m, Worker *w) noexcept nogil:
     while start < V:
         size = min(rows, V - start)
         sgemm(&transpose, &no_transpose, &size, &B, &d, &ONE_F,
-              m.output_vectors + <int64_t>start * d, &d, s.batch_inputs, &d, &ZERO_F,
+              U + <int64_t>start * d, &d, s.batch_inputs, &d, &ZERO_F,
               scores + start, &V)
         start += size
     sgemm(&transpose, &no_transpose, &B, &B, &d, &ONE_F, s.batch_inputs, &d, s.batch_inputs,
@@ -121,7 +129,7 @@ cdef double softmax_minibatch(const Model *m, Worker *w) noexcept nogil:
     while start < V:
         size = min(rows, V - start)
         sgemm(&no_transpose, &no_transpose, &d, &B, &size, &MINUS_ONE_F,
-              m.output_vectors + <int64_t>start * d, &d, scores + start, &V, &beta,
+              U + <int64_t>start * d, &d, scores + start, &V, &beta,
               s.batch_gradients, &d)
         beta = 1.0
         start += size
@@ -135,7 +143,7 @@ cdef double softmax_minibatch(const Model *m, Worker *w) noexcept nogil:
         sgemm(&no_transpose, &no_transpose, &d, &B, &B, &ONE_F, s.batch_inputs, &d, gram, &B,
               &ONE_F, s.batch_gradients, &d)
     sgemm(&no_transpose, &transpose, &d, &V, &B, &MINUS_ONE_F, s.batch_inputs, &d, scores, &V,
-          &ONE_F, m.output_vectors, &d)
+          &ONE_F, U, &d)
     for b in range(B):
         add_input_step(m, m.input_vectors + <int64_t>s.pending_centres[b] * d,
                        s.batch_gradients + <int64_t>b * d)
@@ -213,6 +221,9 @@ cdef class ExactSoftmaxTables(ObjectiveTables):
         self.finish_batch = softmax_flush  # a batch ends with no centre waiting
         # The next centre's input row is prefetched: the minibatch step copies it.
         self.centre_rows = model.model.input_vectors
+        # Every step rewrites every output row: with several workers each trains a private copy
+        # of the whole matrix (SOFTMAX_PRIVATE_BYTES).
+        self.private_rows_at = 2
 
     cdef ObjectiveScratch new_scratch(self, const Model *m):
         cdef Py_ssize_t max_contexts = 2 * <Py_ssize_t>m.window

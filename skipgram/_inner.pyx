@@ -94,9 +94,9 @@ cdef class ObjectiveTables:
     cdef finish_batch_fn finish_batch  # NULL: the objective holds nothing back between centres
     cdef const float *centre_rows    # what train_sentence prefetches (Model.centre_rows)
     # Which output rows a worker may keep private copies of (Worker.outputs): the first ones
-    # or the last ones of the output matrix, whichever every pair touches most; none if
-    # `private_rows_at` is 0 (the exact softmax, whose BLAS products need the shared matrix).
-    cdef int private_rows_at         # 1: the first rows, -1: the last rows, 0: none
+    # or the last ones of the output matrix, whichever every pair touches most, or all of them
+    # (the exact softmax, whose BLAS products take one whole matrix and touch every row).
+    cdef int private_rows_at         # 1: the first rows, -1: the last rows, 2: all or none
 
     cdef ObjectiveScratch new_scratch(self, const Model *m):
         """A worker's buffers for this objective."""
@@ -215,8 +215,9 @@ cdef class KernelWorker:
     `private_rows`: how many of the output rows every pair touches this worker trains in
     private copies, merged into the shared matrix every `merge_every` centres and at the
     end of every batch (Worker.outputs; `private_output_rows` chooses the number). 0, the
-    default, trains the shared rows directly. Capped at the output matrix's rows; the exact
-    softmax has none."""
+    default, trains the shared rows directly. Capped at the output matrix's rows. The exact
+    softmax, whose every step touches every row, takes all rows for any positive number, or
+    none when the matrix is larger than SOFTMAX_PRIVATE_BYTES."""
 
     cdef Worker *worker                 # on cache lines of its own (private_struct)
     cdef list _memory
@@ -247,8 +248,8 @@ cdef class KernelWorker:
         self.worker.contexts = &self._contexts[0]
         self.worker.scratch = self._scratch.pointer
         self.worker.outputs.shared = m.output_vectors
-        if model.tables.private_rows_at == 0:
-            private_rows = 0
+        if model.tables.private_rows_at == 2 and private_rows > 0:
+            private_rows = rows if rows * m.dim * 4 <= SOFTMAX_PRIVATE_BYTES else 0
         private_rows = min(private_rows, rows)
         if private_rows > 0:
             self._private_rows = private_zeros(private_rows * m.dim, np.float32)

@@ -49,8 +49,19 @@ def test_private_rows_are_the_rows_every_pair_touches(objective, first):
     kernel, _, _ = _kernel(objective)
     worker = KernelWorker(kernel, 1, private_rows=10)
     # ns: the most frequent words (the first ids); hs: the inner nodes nearest the root (the
-    # last rows); the exact softmax multiplies the whole shared matrix, so it has none.
-    assert worker.private_rows == ((first, 10) if objective != "softmax" else (0, 0))
+    # last rows); the exact softmax, whose every step rewrites every row, all of them.
+    assert worker.private_rows == ((first, 10) if objective != "softmax" else (0, 200))
+    assert KernelWorker(kernel, 1).private_rows == (0, 0)
+
+
+def test_the_exact_softmax_keeps_no_private_copy_of_a_huge_matrix(monkeypatch):
+    import skipgram._inner
+
+    kernel, _, _ = _kernel("softmax")  # 200 x 12 floats: 9,600 bytes
+    monkeypatch.setattr(skipgram._inner, "SOFTMAX_PRIVATE_BYTES", 9_599)
+    assert KernelWorker(kernel, 1, private_rows=1).private_rows == (0, 0)
+    monkeypatch.setattr(skipgram._inner, "SOFTMAX_PRIVATE_BYTES", 9_600)
+    assert KernelWorker(kernel, 1, private_rows=1).private_rows == (0, 200)
 
 
 def test_private_rows_are_capped_at_the_matrix_and_refuse_a_negative_count():
@@ -98,7 +109,7 @@ def _batch(vocab_size=200, words=30_000, seed=5):
     return ids, ends
 
 
-@pytest.mark.parametrize("objective", ["ns", "hs", "ns-shared"])
+@pytest.mark.parametrize("objective", ["ns", "hs", "ns-shared", "softmax"])
 def test_one_worker_gets_the_same_bits_with_private_rows(objective):
     # Far more than MERGE_EVERY_CENTRES centres in the batch: merges happen mid-batch too.
     extra = {"shared_negatives": True} if objective == "ns-shared" else {}
@@ -135,7 +146,7 @@ def test_private_rows_see_changes_made_between_batches():
     assert not outputs.any()  # and the merge at its end brought nothing stale back
 
 
-@pytest.mark.parametrize("objective", ["ns", "hs"])
+@pytest.mark.parametrize("objective", ["ns", "hs", "softmax"])
 def test_two_threads_merge_every_step_into_the_shared_rows(objective):
     # Two workers train different halves at once, then the same halves one after the other
     # without private rows: the concurrent run's change of the shared rows must be as large
@@ -166,7 +177,7 @@ def test_two_threads_merge_every_step_into_the_shared_rows(objective):
         train_batch(kernel, KernelWorker(kernel, seed), words, sentence_ends, 0.02, 0.02)
     sequential = outputs - start
     assert np.isfinite(concurrent).all()
-    hot = slice(0, 40) if objective == "ns" else slice(len(start) - 40, len(start))
+    hot = {"ns": slice(0, 40), "hs": slice(len(start) - 40, len(start))}.get(objective, slice(None))
     ratio = np.linalg.norm(concurrent[hot]) / np.linalg.norm(sequential[hot])
     assert 0.8 < ratio < 1.25
 
