@@ -35,7 +35,7 @@ from typing import Any
 import harness
 from evaluate import evaluate
 
-GENSIM_PYTHON = harness.BENCH_DIR / ".venv-gensim" / "bin" / "python"
+GENSIM_PYTHON = harness.GENSIM_PYTHON
 PARAMS = ("vector_size", "window", "negative", "min_count", "sample", "epochs", "seed")
 
 

@@ -29,9 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-RESULTS_DIR = BENCH_DIR / "results"
-GENSIM_PYTHON = BENCH_DIR / ".venv-gensim" / "bin" / "python"
+from harness import BENCH_DIR, GENSIM_PYTHON, RESULTS_DIR
+
 MIB = 1 << 20
 
 

@@ -25,7 +25,7 @@ from typing import Any
 import harness
 import report
 
-GENSIM_PYTHON = harness.BENCH_DIR / ".venv-gensim" / "bin" / "python"
+GENSIM_PYTHON = harness.GENSIM_PYTHON
 # Below this many busy CPUs (from other processes) the machine counts as idle.
 IDLE_CORES = 0.15
 SYSTEMS = ("skipgram", "gensim-line", "gensim-file")

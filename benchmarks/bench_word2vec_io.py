@@ -21,7 +21,7 @@ import numpy as np
 
 import harness
 
-GENSIM_PYTHON = harness.BENCH_DIR / ".venv-gensim" / "bin" / "python"
+GENSIM_PYTHON = harness.GENSIM_PYTHON
 GENSIM_LOAD = """
 import sys, time
 from gensim.models import KeyedVectors

@@ -36,7 +36,7 @@ import report
 from make_order_corpora import ORDERS
 from make_order_corpora import OUTPUT as CORPUS_DIR
 
-GENSIM_PYTHON = harness.BENCH_DIR / ".venv-gensim" / "bin" / "python"
+GENSIM_PYTHON = harness.GENSIM_PYTHON
 VARIANTS = {
     "skipgram": ("run_skipgram.py", ["--shuffle", "default"]),
     "shuffle-on": ("run_skipgram.py", ["--shuffle", "on"]),

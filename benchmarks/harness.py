@@ -21,6 +21,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 CORPORA = REPO_ROOT.parent / "shared" / "corpora"
 RESULTS_DIR = BENCH_DIR / "results"
+# gensim's own environment, made by setup_peers.sh: gensim is never imported next to skipgram.
+GENSIM_PYTHON = BENCH_DIR / ".venv-gensim" / "bin" / "python"
 
 OBJECTIVES = ("ns", "hs", "softmax")
 DEFAULT_NEGATIVE = 5

@@ -38,7 +38,7 @@ import harness
 from core_latency import Probe
 from make_order_corpora import OUTPUT as ORDER_CORPORA
 
-GENSIM_PYTHON = harness.BENCH_DIR / ".venv-gensim" / "bin" / "python"
+GENSIM_PYTHON = harness.GENSIM_PYTHON
 
 # A child: read the corpus, build the vocabulary, say "ready", wait for a line on stdin, then
 # time one epoch of training and print the seconds.
