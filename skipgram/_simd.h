@@ -424,7 +424,9 @@ SG_VECTOR_CLONES static void sg_window_steps(float *scores, int n_contexts, int 
    instructions themselves, and each row's score waited for the previous row's update. Here
    all scores come first (the rows' loads in flight together, four sums per dot so that the
    adds do not wait on each other), their sigmoids in one vector, then the updates, with the
-   next pair's rows requested a line at a time in between. */
+   next pair's rows requested a line at a time in between. When the rows are all different
+   (nearly every pair), the updates go a 16-float slice at a time across all of them
+   (sg_ns_pair_updates): about 7% less time per epoch at d=300 than row after row. */
 
 SG_INLINE float sg_dot4(const float *x, const float *y, int n) {
     sg_f8 s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
@@ -456,6 +458,76 @@ SG_INLINE float sg_dot4(const float *x, const float *y, int n) {
    `next_rows` (n_next ids, may be 0) are the rows of the coming pair, prefetched for writing
    a line at a time during the updates. */
 #define SG_PAIR_SCORED_FIRST 16
+
+/* The updates of a pair whose n_rows <= SG_PAIR_SCORED_FIRST rows are all different, a slice
+   of 16 floats at a time across all the rows: the slice of the input vector is loaded once
+   and the gradient's is summed in registers, instead of both being reloaded (and the
+   gradient stored) for every row. For each element the gradient sums the rows in the same
+   order as one row after another would, so the result is the same to the bit. */
+SG_INLINE void sg_ns_pair_updates(float *gradient, const float *input,
+                                  const sg_rows *output_rows, const int32_t *rows, int n_rows,
+                                  const float *steps, const int32_t *next_rows, int n_next,
+                                  int n) {
+    float *out[SG_PAIR_SCORED_FIRST];
+    const float *next[2 * SG_PAIR_SCORED_FIRST];
+    int i = 0, j, m;
+    for (j = 0; j < n_rows; j++) out[j] = sg_row(output_rows, rows[j], n);
+    if (n_next > 2 * SG_PAIR_SCORED_FIRST) n_next = 2 * SG_PAIR_SCORED_FIRST;
+    for (j = 0; j < n_next; j++) next[j] = sg_row(output_rows, next_rows[j], n);
+    for (; i + 16 <= n; i += 16) {
+        sg_f8 u0 = sg_load8(input + i), u1 = sg_load8(input + i + 8);
+        sg_f8 o0 = sg_load8(out[0] + i), o1 = sg_load8(out[0] + i + 8);
+        sg_f8 g0 = steps[0] * o0, g1 = steps[0] * o1;
+        sg_store8(out[0] + i, o0 + steps[0] * u0);
+        sg_store8(out[0] + i + 8, o1 + steps[0] * u1);
+        for (j = 1; j < n_rows; j++) {
+            o0 = sg_load8(out[j] + i);
+            o1 = sg_load8(out[j] + i + 8);
+            g0 += steps[j] * o0;
+            g1 += steps[j] * o1;
+            sg_store8(out[j] + i, o0 + steps[j] * u0);
+            sg_store8(out[j] + i + 8, o1 + steps[j] * u1);
+        }
+        for (m = 0; m < n_next; m++) __builtin_prefetch(next[m] + i, 1, 3);
+        sg_store8(gradient + i, g0);
+        sg_store8(gradient + i + 8, g1);
+    }
+    if (i < n)
+        for (m = 0; m < n_next; m++) __builtin_prefetch(next[m] + i, 1, 3);
+    if (i + 8 <= n) {  /* d = 300 ends in 8 + 4 floats: no scalar loop for them */
+        sg_f8 u = sg_load8(input + i), o = sg_load8(out[0] + i), g = steps[0] * o;
+        sg_store8(out[0] + i, o + steps[0] * u);
+        for (j = 1; j < n_rows; j++) {
+            o = sg_load8(out[j] + i);
+            g += steps[j] * o;
+            sg_store8(out[j] + i, o + steps[j] * u);
+        }
+        sg_store8(gradient + i, g);
+        i += 8;
+    }
+    if (i + 4 <= n) {
+        sg_f4 u = sg_load4(input + i), o = sg_load4(out[0] + i), g = steps[0] * o;
+        sg_store4(out[0] + i, o + steps[0] * u);
+        for (j = 1; j < n_rows; j++) {
+            o = sg_load4(out[j] + i);
+            g += steps[j] * o;
+            sg_store4(out[j] + i, o + steps[j] * u);
+        }
+        sg_store4(gradient + i, g);
+        i += 4;
+    }
+    for (; i < n; i++) {
+        float u = input[i], o = out[0][i], g = steps[0] * o;
+        out[0][i] = o + steps[0] * u;
+        for (j = 1; j < n_rows; j++) {
+            o = out[j][i];
+            g += steps[j] * o;
+            out[j][i] = o + steps[j] * u;
+        }
+        gradient[i] = g;
+    }
+}
+
 SG_VECTOR_CLONES static void sg_ns_pair(
         float *gradient, const float *input, const sg_rows *output_rows, const int32_t *rows,
         const float *labels, int n_rows, float alpha, float *scores, float *steps,
@@ -467,6 +539,11 @@ SG_VECTOR_CLONES static void sg_ns_pair(
             for (t = 0; t < j; t++) repeated |= rows[t] == rows[j];
         }
         sg_logistic_steps(steps, scores, labels, n_rows, alpha);
+        if (!repeated) {
+            sg_ns_pair_updates(gradient, input, output_rows, rows, n_rows, steps, next_rows,
+                               n_next, n);
+            return;
+        }
     }
     for (j = 0; j < n_rows; j++) {
         float *out = sg_row(output_rows, rows[j], n);

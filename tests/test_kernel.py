@@ -146,7 +146,7 @@ def sequential_sgns_step(v, U, target, negatives, alpha):
     return v + gradient, U
 
 
-@pytest.mark.parametrize("dim", [8, 13, 300, 301])
+@pytest.mark.parametrize("dim", [1, 4, 8, 13, 16, 300, 301])
 @pytest.mark.parametrize(
     "negatives",
     [[7, 11, 0, 19], [7, 7, 11, 7], [*range(4, 20), 5, 9, 5], [9] * 20],
