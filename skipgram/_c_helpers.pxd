@@ -18,10 +18,9 @@ cdef extern from "_simd.h" nogil:
     void sg_load_private_rows(const float *shared, float *private_rows, float *base,
                               int64_t count)
     # Dense vector loops: the per-pair step, one shared-negatives window, the exact softmax.
-    void sg_ns_pair(float *gradient, float *input, float input_factor,
-                    const sg_rows *output_rows, const int32_t *rows, const float *labels,
-                    int n_rows, float alpha, float *scores, float *steps,
-                    const int32_t *next_rows, int n_next, int n)
+    void sg_ns_pair(float *gradient, const float *input, const sg_rows *output_rows,
+                    const int32_t *rows, const float *labels, int n_rows, float alpha,
+                    float *scores, float *steps, const int32_t *next_rows, int n_next, int n)
     void sg_add(float *y, const float *x, int n)
     void sg_window_scores(float *scores, const float *input_vectors, const int32_t *contexts,
                           int n_contexts, const sg_rows *output_rows, const int32_t *outputs,

@@ -61,7 +61,6 @@ from skipgram._kernel cimport (
     WindowBuffers,
     Worker,
     add_input_step,
-    input_step_factor,
     finish_batch_fn,
     neg_log_sigmoid,
     next_random,

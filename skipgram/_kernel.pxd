@@ -121,14 +121,6 @@ cdef inline double neg_log_sigmoid(double x) noexcept nogil:
 # Steps shared by the objectives
 # --------------------------------------------------------------------------------------------
 
-cdef inline float input_step_factor(const Model *m, const float *input_vector) noexcept nogil:
-    """The learning-rate factor of an input row (1 when the model has none): what
-    add_input_step scales the row's update by."""
-    if m.input_lockf == NULL:
-        return 1.0
-    return m.input_lockf[(input_vector - m.input_vectors) // m.dim]
-
-
 cdef inline void add_input_step(const Model *m, float *input_vector,
                                 const float *step) noexcept nogil:
     """input_vector += step: an input row's update at the end of its pair or window, scaled by

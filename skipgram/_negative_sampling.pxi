@@ -50,8 +50,7 @@ cdef double ns_pair(const Model *m, NegativeSamplingScratch *s, const sg_rows *o
                     float alpha, const int32_t *next_noise=NULL, int n_next=0) noexcept nogil:
     """Negative sampling for one (centre, context) pair (docs/math.md, "Negative sampling"): the
     logistic step against the target's output row (label 1) and each noise word's (label 0),
-    one after another, then the input vector's update (sg_ns_pair takes it, scaled by the
-    row's learning-rate factor, as add_input_step would). The output rows are `outputs`' (the
+    one after another, then the input vector's update. The output rows are `outputs`' (the
     worker's view). `next_noise`: the coming pair's noise words, whose rows are prefetched
     during this pair's updates."""
     cdef int k, n_rows = 1
@@ -62,9 +61,9 @@ cdef double ns_pair(const Model *m, NegativeSamplingScratch *s, const sg_rows *o
             continue
         s.pair_rows[n_rows] = noise[k]
         n_rows += 1
-    sg_ns_pair(s.gradient, input_vector, input_step_factor(m, input_vector), outputs,
-               s.pair_rows, s.pair_labels, n_rows, alpha, s.pair_scores, s.pair_steps,
-               next_noise, n_next, m.dim)
+    sg_ns_pair(s.gradient, input_vector, outputs, s.pair_rows, s.pair_labels, n_rows, alpha,
+               s.pair_scores, s.pair_steps, next_noise, n_next, m.dim)
+    add_input_step(m, input_vector, s.gradient)
     if m.compute_loss:
         loss = neg_log_sigmoid(s.pair_scores[0])
         for k in range(1, n_rows):

@@ -416,12 +416,6 @@ SG_VECTOR_CLONES static void sg_window_steps(float *scores, int n_contexts, int 
     }
 }
 
-SG_INLINE void sg_add_inline(float *y, const float *x, int n) {  /* y += x */
-    int i = 0;
-    for (; i + 8 <= n; i += 8) sg_store8(y + i, sg_load8(y + i) + sg_load8(x + i));
-    for (; i < n; i++) y[i] += x[i];
-}
-
 /* ---- Negative sampling's step for one pair, all its output rows in one call (ns_pair) ----
    At d=300 the per-pair step waits on memory: each pair reads K + 1 output rows of 1,200
    bytes from a matrix far larger than the caches. Two things kept the loads from overlapping
@@ -430,9 +424,7 @@ SG_INLINE void sg_add_inline(float *y, const float *x, int n) {  /* y += x */
    instructions themselves, and each row's score waited for the previous row's update. Here
    all scores come first (the rows' loads in flight together, four sums per dot so that the
    adds do not wait on each other), their sigmoids in one vector, then the updates, with the
-   next pair's rows requested a line at a time in between. When the rows are all different
-   (nearly every pair), the updates go a 16-float slice at a time across all of them
-   (sg_ns_pair_updates): about 7% less time per epoch at d=300 than row after row. */
+   next pair's rows requested a line at a time in between. */
 
 SG_INLINE float sg_dot4(const float *x, const float *y, int n) {
     sg_f8 s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
@@ -464,119 +456,17 @@ SG_INLINE float sg_dot4(const float *x, const float *y, int n) {
    `next_rows` (n_next ids, may be 0) are the rows of the coming pair, prefetched for writing
    a line at a time during the updates. */
 #define SG_PAIR_SCORED_FIRST 16
-
-/* scores[j] = input . row rows[j] for j < n_rows, four rows at a time, so that each slice
-   of the input is loaded once for four dot products. */
-SG_INLINE void sg_pair_scores(float *scores, const float *input, const sg_rows *output_rows,
-                              const int32_t *rows, int n_rows, int n) {
-    const float *x[1] = {input};
-    for (int j = 0; j < n_rows; j += 4) {
-        const float *y[4];
-        int ny = n_rows - j >= 4 ? 4 : n_rows - j;
-        for (int t = 0; t < ny; t++) y[t] = sg_row(output_rows, rows[j + t], n);
-        switch (ny) {  /* a constant count at each call keeps the sums in registers */
-            case 4: sg_score_tile(scores + j, 0, x, 1, y, 4, n); break;
-            case 3: sg_score_tile(scores + j, 0, x, 1, y, 3, n); break;
-            case 2: sg_score_tile(scores + j, 0, x, 1, y, 2, n); break;
-            default: sg_score_tile(scores + j, 0, x, 1, y, 1, n);
-        }
-    }
-}
-
-/* The input vector's step at the end of a pair, u + factor g, on one 8-float slice: with
-   factor 1 (no learning-rate factors) exactly u + g, as sg_add; with 0 the row is left as is. */
-#define SG_INPUT_STEP8(p, u, g) do { \
-        if (input_factor == 1.0f) sg_store8((p), (u) + (g)); \
-        else if (input_factor != 0.0f) sg_store8((p), (u) + input_factor * (g)); \
-    } while (0)
-
-/* The updates of a pair whose n_rows <= SG_PAIR_SCORED_FIRST rows are all different, a slice
-   of 16 floats at a time across all the rows: the slice of the input vector is loaded once
-   and the gradient's is summed in registers, instead of both being reloaded (and the
-   gradient stored) for every row, and the input's step is taken as soon as its slice's sum is
-   complete. For each element the gradient sums the rows in the same order as one row after
-   another would, so the result is the same to the bit. */
-SG_INLINE void sg_ns_pair_updates(float *input, float input_factor,
-                                  const sg_rows *output_rows, const int32_t *rows, int n_rows,
-                                  const float *steps, const int32_t *next_rows, int n_next,
-                                  int n) {
-    float *out[SG_PAIR_SCORED_FIRST];
-    const float *next[2 * SG_PAIR_SCORED_FIRST];
-    int i = 0, j, m;
-    for (j = 0; j < n_rows; j++) out[j] = sg_row(output_rows, rows[j], n);
-    if (n_next > 2 * SG_PAIR_SCORED_FIRST) n_next = 2 * SG_PAIR_SCORED_FIRST;
-    for (j = 0; j < n_next; j++) next[j] = sg_row(output_rows, next_rows[j], n);
-    for (; i + 16 <= n; i += 16) {
-        sg_f8 u0 = sg_load8(input + i), u1 = sg_load8(input + i + 8);
-        sg_f8 o0 = sg_load8(out[0] + i), o1 = sg_load8(out[0] + i + 8);
-        sg_f8 g0 = steps[0] * o0, g1 = steps[0] * o1;
-        sg_store8(out[0] + i, o0 + steps[0] * u0);
-        sg_store8(out[0] + i + 8, o1 + steps[0] * u1);
-        for (j = 1; j < n_rows; j++) {
-            o0 = sg_load8(out[j] + i);
-            o1 = sg_load8(out[j] + i + 8);
-            g0 += steps[j] * o0;
-            g1 += steps[j] * o1;
-            sg_store8(out[j] + i, o0 + steps[j] * u0);
-            sg_store8(out[j] + i + 8, o1 + steps[j] * u1);
-        }
-        for (m = 0; m < n_next; m++) __builtin_prefetch(next[m] + i, 1, 3);
-        SG_INPUT_STEP8(input + i, u0, g0);
-        SG_INPUT_STEP8(input + i + 8, u1, g1);
-    }
-    if (i < n)
-        for (m = 0; m < n_next; m++) __builtin_prefetch(next[m] + i, 1, 3);
-    if (i + 8 <= n) {  /* d = 300 ends in 8 + 4 floats: no scalar loop for them */
-        sg_f8 u = sg_load8(input + i), o = sg_load8(out[0] + i), g = steps[0] * o;
-        sg_store8(out[0] + i, o + steps[0] * u);
-        for (j = 1; j < n_rows; j++) {
-            o = sg_load8(out[j] + i);
-            g += steps[j] * o;
-            sg_store8(out[j] + i, o + steps[j] * u);
-        }
-        SG_INPUT_STEP8(input + i, u, g);
-        i += 8;
-    }
-    if (i + 4 <= n) {
-        sg_f4 u = sg_load4(input + i), o = sg_load4(out[0] + i), g = steps[0] * o;
-        sg_store4(out[0] + i, o + steps[0] * u);
-        for (j = 1; j < n_rows; j++) {
-            o = sg_load4(out[j] + i);
-            g += steps[j] * o;
-            sg_store4(out[j] + i, o + steps[j] * u);
-        }
-        if (input_factor == 1.0f) sg_store4(input + i, u + g);
-        else if (input_factor != 0.0f) sg_store4(input + i, u + input_factor * g);
-        i += 4;
-    }
-    for (; i < n; i++) {
-        float u = input[i], o = out[0][i], g = steps[0] * o;
-        out[0][i] = o + steps[0] * u;
-        for (j = 1; j < n_rows; j++) {
-            o = out[j][i];
-            g += steps[j] * o;
-            out[j][i] = o + steps[j] * u;
-        }
-        if (input_factor == 1.0f) input[i] = u + g;
-        else if (input_factor != 0.0f) input[i] = u + input_factor * g;
-    }
-}
-
 SG_VECTOR_CLONES static void sg_ns_pair(
-        float *gradient, float *input, float input_factor, const sg_rows *output_rows,
-        const int32_t *rows, const float *labels, int n_rows, float alpha, float *scores,
-        float *steps, const int32_t *next_rows, int n_next, int n) {
+        float *gradient, const float *input, const sg_rows *output_rows, const int32_t *rows,
+        const float *labels, int n_rows, float alpha, float *scores, float *steps,
+        const int32_t *next_rows, int n_next, int n) {
     int j, i, t, scored_first = n_rows <= SG_PAIR_SCORED_FIRST, repeated = 0;
     if (scored_first) {
-        for (j = 0; j < n_rows; j++)
+        for (j = 0; j < n_rows; j++) {
+            scores[j] = sg_dot4(input, sg_row(output_rows, rows[j], n), n);
             for (t = 0; t < j; t++) repeated |= rows[t] == rows[j];
-        sg_pair_scores(scores, input, output_rows, rows, n_rows, n);
-        sg_logistic_steps(steps, scores, labels, n_rows, alpha);
-        if (!repeated) {
-            sg_ns_pair_updates(input, input_factor, output_rows, rows, n_rows, steps,
-                               next_rows, n_next, n);
-            return;
         }
+        sg_logistic_steps(steps, scores, labels, n_rows, alpha);
     }
     for (j = 0; j < n_rows; j++) {
         float *out = sg_row(output_rows, rows[j], n);
@@ -627,9 +517,6 @@ SG_VECTOR_CLONES static void sg_ns_pair(
         const float *next = sg_row(output_rows, next_rows[j], n);
         for (i = 0; i < n; i += 16) __builtin_prefetch(next + i, 1, 3);
     }
-    if (input_factor == 1.0f) sg_add_inline(input, gradient, n);
-    else if (input_factor != 0.0f)
-        for (i = 0; i < n; i++) input[i] += input_factor * gradient[i];
 }
 
 /* ---- Merging a worker's private rows into the shared matrix (see sg_rows) ----------- */
@@ -672,7 +559,11 @@ static void sg_load_private_rows(const float *shared, float *private_rows, float
     __builtin_memcpy(base, shared, (size_t)count * sizeof(float));
 }
 
-/* y += x, an input vector's accumulated update at the end of its pair or window. */
-SG_VECTOR_CLONES static void sg_add(float *y, const float *x, int n) { sg_add_inline(y, x, n); }
+/* y += x, the input vector's accumulated update at the end of a pair. */
+SG_VECTOR_CLONES static void sg_add(float *y, const float *x, int n) {
+    int i = 0;
+    for (; i + 8 <= n; i += 8) sg_store8(y + i, sg_load8(y + i) + sg_load8(x + i));
+    for (; i < n; i++) y[i] += x[i];
+}
 
 #endif /* SKIPGRAM_SIMD_H */
