@@ -223,7 +223,7 @@ cdef class ExactSoftmaxTables(ObjectiveTables):
         self.centre_rows = model.model.input_vectors
         # Every step rewrites every output row: with several workers each trains a private copy
         # of the whole matrix (SOFTMAX_PRIVATE_BYTES).
-        self.private_rows_at = 2
+        self.private_rows_at = PRIVATE_ALL_ROWS
 
     cdef ObjectiveScratch new_scratch(self, const Model *m):
         cdef Py_ssize_t max_contexts = 2 * <Py_ssize_t>m.window

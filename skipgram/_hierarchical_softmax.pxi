@@ -69,7 +69,7 @@ cdef class HierarchicalSoftmaxTables(ObjectiveTables):
         # The next centre's input row is prefetched: its path's inner nodes are no word's rows.
         self.centre_rows = model.model.input_vectors
         # The last inner nodes are the ones nearest the root (row V - 2), on the most paths.
-        self.private_rows_at = -1
+        self.private_rows_at = PRIVATE_LAST_ROWS
 
     cdef ObjectiveScratch new_scratch(self, const Model *m):
         return HierarchicalSoftmaxBuffers(self, m.dim, m.window)

@@ -82,6 +82,13 @@ cdef uint64_t seed_state(uint64_t seed) noexcept nogil:
 # An objective's part of the model and of each worker (one subclass each, in its file)
 # --------------------------------------------------------------------------------------------
 
+cdef enum PrivateRows:
+    # Where in the output matrix a worker's private copies lie (ObjectiveTables.private_rows_at)
+    PRIVATE_FIRST_ROWS      # rows [0, count): the most frequent words' (negative sampling)
+    PRIVATE_LAST_ROWS       # rows [V - count, V): the inner nodes nearest the Huffman root
+    PRIVATE_ALL_ROWS        # the whole matrix, or nothing when it is too big (exact softmax)
+
+
 cdef class ObjectiveTables:
     """One objective's part of a KernelModel: its tables, checked once at the Python boundary
     (its subclass's __init__, given the model, `negative` and the objective's own keyword
@@ -96,7 +103,7 @@ cdef class ObjectiveTables:
     # Which output rows a worker may keep private copies of (Worker.outputs): the first ones
     # or the last ones of the output matrix, whichever every pair touches most, or all of them
     # (the exact softmax, whose BLAS products take one whole matrix and touch every row).
-    cdef int private_rows_at         # 1: the first rows, -1: the last rows, 2: all or none
+    cdef PrivateRows private_rows_at
 
     cdef ObjectiveScratch new_scratch(self, const Model *m):
         """A worker's buffers for this objective."""
@@ -248,7 +255,7 @@ cdef class KernelWorker:
         self.worker.contexts = &self._contexts[0]
         self.worker.scratch = self._scratch.pointer
         self.worker.outputs.shared = m.output_vectors
-        if model.tables.private_rows_at == 2 and private_rows > 0:
+        if model.tables.private_rows_at == PRIVATE_ALL_ROWS and private_rows > 0:
             private_rows = rows if rows * m.dim * 4 <= SOFTMAX_PRIVATE_BYTES else 0
         private_rows = min(private_rows, rows)
         if private_rows > 0:
@@ -257,7 +264,7 @@ cdef class KernelWorker:
             self.worker.outputs.private_rows = &self._private_rows[0]
             self.worker.private_base = &self._private_base[0]
             self.worker.outputs.count = <int32_t>private_rows
-            first = 0 if model.tables.private_rows_at > 0 else rows - private_rows
+            first = rows - private_rows if model.tables.private_rows_at == PRIVATE_LAST_ROWS else 0
             self.worker.outputs.first = <int32_t>first
 
     @property

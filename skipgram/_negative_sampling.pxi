@@ -185,7 +185,7 @@ cdef class NegativeSamplingTables(ObjectiveTables):
         self.centre_rows = model.model.output_vectors
         # Vocabulary ids go by falling frequency: the first rows are the most frequent words',
         # the targets and noise words of the most pairs.
-        self.private_rows_at = 1
+        self.private_rows_at = PRIVATE_FIRST_ROWS
 
     cdef ObjectiveScratch new_scratch(self, const Model *m):
         return NegativeSamplingBuffers(self, m.dim, m.window)
