@@ -34,11 +34,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-import harness
 from core_latency import Probe
+from harness import GENSIM_PYTHON
 from make_order_corpora import OUTPUT as ORDER_CORPORA
-
-GENSIM_PYTHON = harness.GENSIM_PYTHON
 
 # A child: read the corpus, build the vocabulary, say "ready", wait for a line on stdin, then
 # time one epoch of training and print the seconds.
